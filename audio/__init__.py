@@ -1,0 +1,1 @@
+"""Voice I/O for mockcall: text-to-speech, playback, recording, transcription and bundled models."""

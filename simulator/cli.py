@@ -1,0 +1,498 @@
+"""The command line: parse, build, run. Heavy imports happen inside the command that needs them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from simulator.errors import UserError
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+def _load_profile(path: str | None) -> Any:
+    from simulator.profile import load_profile
+
+    return load_profile(Path(path) if path else None)
+
+
+def _require_profile_fields(scenario: Any, profile: Any, profile_arg: str | None) -> None:
+    from simulator.grading import needed_profile_fields
+
+    missing = profile.missing(needed_profile_fields(scenario))
+    if missing:
+        where = profile_arg or "your profile"
+        flags = " ".join(f"--{m} …" for m in missing)
+        raise UserError(
+            f"{where} has no {', '.join(missing)}, which {scenario.id} checks for; "
+            f"set it with: mockcall profile {flags}"
+        )
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from simulator.tui.app import make_app
+
+    make_app().run()
+    return 0
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    from simulator.scenario import library
+
+    entries = library()
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": e.scenario.id,
+                    "title": e.scenario.title,
+                    "kind": e.scenario.kind,
+                    "description": e.scenario.description,
+                    "steps": len(e.scenario.steps),
+                    "builtin": e.builtin,
+                    "path": str(e.path),
+                }
+                if e.scenario
+                else {"path": str(e.path), "builtin": e.builtin, "error": str(e.error)}
+                for e in entries
+            ]
+        )
+        return 0
+    width = max((len(e.scenario.id) for e in entries if e.scenario), default=10)
+    for e in entries:
+        if e.scenario is None:
+            print(f"{'(invalid)':<{width}}  {e.error}")
+            continue
+        origin = "" if e.builtin else "  [yours]"
+        print(f"{e.scenario.id:<{width}}  {e.scenario.kind:<14} {e.scenario.title}{origin}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from simulator.scenario import ScenarioError, load_scenario_file
+
+    bad = 0
+    for name in args.files:
+        try:
+            scenario = load_scenario_file(Path(name))
+        except ScenarioError as exc:
+            bad += 1
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+        else:
+            print(f"{name}: ok ({scenario.id}, {len(scenario.steps)} steps)")
+    return EXIT_BAD_INPUT if bad else 0
+
+
+def _read_text_answer(name: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    path = Path(name)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{name}: answer file not found") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{name}: not a UTF-8 text file") from None
+    except OSError as exc:
+        raise UserError(f"{name}: cannot read: {exc.strerror}") from None
+
+
+def _check_answer_count(scenario: Any, count: int) -> None:
+    if count > len(scenario.steps):
+        raise UserError(
+            f"{scenario.id} has {len(scenario.steps)} step(s) but {count} answers were given"
+        )
+
+
+def _emit_report(report: Any, as_json: bool) -> None:
+    from simulator.report import render_text
+
+    if as_json:
+        _print_json(report.to_json())
+    else:
+        print(render_text(report))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from simulator.scenario import find_scenario
+    from simulator.session import Practice
+    from simulator.settings import load_settings
+    from simulator.store import Store
+
+    scenario = find_scenario(args.scenario)
+    profile = _load_profile(args.profile)
+    _require_profile_fields(scenario, profile, args.profile)
+    _check_answer_count(scenario, len(args.answer_text))
+    answers = [_read_text_answer(name) for name in args.answer_text]
+    practice = Practice(scenario, profile, Store(), settings=load_settings())
+    for index, text in enumerate(answers):
+        practice.answer_text(index, text)
+    _emit_report(practice.finish(), args.json)
+    return 0
+
+
+def _make_transcriber(engine: str, model: str | None) -> Any:
+    from audio.transcribe import make_transcriber
+    from simulator import locations
+
+    return make_transcriber(engine, model or None, locations.cache_dir())
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from simulator.scenario import find_scenario
+    from simulator.session import Practice
+    from simulator.settings import load_settings
+    from simulator.store import Store
+    from simulator.voice_io import MicrophoneRecorder, SystemPromptVoice
+
+    scenario = find_scenario(args.scenario)
+    profile = _load_profile(args.profile)
+    _require_profile_fields(scenario, profile, args.profile)
+    answers = [Path(a) for a in args.answer or []]
+    _check_answer_count(scenario, len(answers))
+    for path in answers:
+        if not path.is_file():
+            raise UserError(f"{path}: answer audio file not found")
+    settings = load_settings()
+    engine = args.engine or settings.engine
+    model = args.model or settings.model
+    store = Store()
+    store.recover_interrupted()
+    practice = Practice(
+        scenario,
+        profile,
+        store,
+        settings=settings,
+        transcriber=_make_transcriber(engine, model),
+        voice=None if args.no_voice else SystemPromptVoice(settings),
+        recorder=None if answers else MicrophoneRecorder(settings),
+    )
+    if not answers:
+        from audio.devices import resolve_input
+
+        resolve_input(int(settings.input_device) if settings.input_device.isdigit() else settings.input_device or None)
+    steps = range(len(answers)) if answers else range(len(scenario.steps))
+    try:
+        for index in steps:
+            stop = threading.Event()
+            if not args.json:
+                print(f"[{index + 1}/{len(scenario.steps)}] {practice.prompt_text(index)}", file=sys.stderr)
+            practice.speak(index, stop)
+            if answers:
+                practice.answer_file(index, answers[index])
+            else:
+                _record_step(practice, index, stop, quiet=args.json)
+    except KeyboardInterrupt:
+        practice.abandon()
+        print("mockcall: stopped; takes recorded so far are saved", file=sys.stderr)
+        return 130
+    _emit_report(practice.finish(), args.json)
+    return 0
+
+
+def _record_step(practice: Any, index: int, stop: threading.Event, *, quiet: bool) -> None:
+    limit = practice.scenario.steps[index].time_limit
+    print(
+        f"    recording (up to {limit:.0f} s; press Enter to stop)…",
+        file=sys.stderr,
+    )
+
+    def wait_for_enter() -> None:
+        try:
+            sys.stdin.readline()
+        except (OSError, ValueError):
+            return
+        stop.set()
+
+    if sys.stdin.isatty():
+        threading.Thread(target=wait_for_enter, daemon=True).start()
+    report = practice.record_answer(index, stop)
+    if not report.transcript.text and not quiet:
+        print("    no speech detected", file=sys.stderr)
+
+
+def cmd_transcribe(args: argparse.Namespace) -> int:
+    from audio.dsp import read_audio, resample
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UserError(f"{path}: audio file not found")
+    samples, rate = read_audio(path)
+    if rate != 16000:
+        samples = resample(samples, rate, 16000)
+    transcriber = _make_transcriber(args.engine, args.model)
+    prompt = None
+    if not args.no_prompt:
+        from audio.transcribe import build_prompt
+        from simulator.profile import load_profile
+
+        profile = load_profile()
+        prompt = build_prompt(profile.name, profile.role, profile.company)
+    transcript = transcriber.transcribe(samples, prompt=prompt)
+    if args.json:
+        _print_json(
+            {
+                "file": str(path),
+                "engine": transcriber.engine,
+                "model": transcriber.model_name,
+                "duration": transcript.duration,
+                "text": transcript.text,
+                "words": [
+                    {"text": w.text, "start": round(w.start, 3), "end": round(w.end, 3), "probability": round(w.probability, 3)}
+                    for w in transcript.words
+                ],
+            }
+        )
+    elif not transcript.text:
+        print("(no speech detected)")
+    else:
+        print(transcript.text)
+        if args.words:
+            for w in transcript.words:
+                print(f"{w.start:7.2f} {w.end:7.2f}  {w.text.strip()}")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from simulator.export import render_history_table
+    from simulator.store import Store
+
+    store = Store()
+    store.recover_interrupted()
+    sessions = store.list_sessions(args.scenario)
+    if args.json:
+        from dataclasses import asdict
+
+        _print_json([asdict(s) for s in sessions])
+    else:
+        print(render_history_table(sessions))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from simulator.export import render_session_text
+    from simulator.store import Store
+
+    store = Store()
+    print(render_session_text(store.get_session(store.resolve_session(args.session))))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from simulator.export import session_json, session_markdown
+    from simulator.store import Store
+
+    store = Store()
+    detail = store.get_session(store.resolve_session(args.session))
+    text = (
+        session_markdown(detail)
+        if args.format == "md"
+        else json.dumps(session_json(detail), indent=2, ensure_ascii=False) + "\n"
+    )
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from simulator.profile import load_profile, save_profile, update_profile
+
+    target = Path(args.profile) if args.profile else None
+    try:
+        profile = load_profile(target)
+    except UserError:
+        if target is None or target.exists():
+            raise
+        from simulator.profile import Profile
+
+        profile = Profile()
+    changes = {k: getattr(args, k) for k in ("name", "phone", "email", "role", "company", "region")}
+    if any(v is not None for v in changes.values()):
+        profile = update_profile(profile, **changes)
+        written = save_profile(profile, target)
+        print(f"saved {written}", file=sys.stderr)
+    if args.json:
+        _print_json(asdict(profile))
+    else:
+        for key, value in asdict(profile).items():
+            print(f"{key:>8}: {value or '—'}")
+    return 0
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    from audio.devices import list_devices
+
+    devices = list_devices()
+    if args.json:
+        from dataclasses import asdict
+
+        _print_json([asdict(d) for d in devices])
+        return 0
+    if not devices:
+        print("no audio devices found (you can still answer with --answer FILE or type answers)")
+    for d in devices:
+        marks = ("<" if d.is_default_input else " ") + (">" if d.is_default_output else " ")
+        print(
+            f"{marks} {d.index:>2} {d.name}  "
+            f"(in {d.max_input_channels}, out {d.max_output_channels}, {d.default_samplerate:.0f} Hz)"
+        )
+    return 0
+
+
+def cmd_say(args: argparse.Namespace) -> int:
+    from simulator.scenario import Persona
+    from simulator.settings import load_settings, update_settings
+    from simulator.voice_io import SystemPromptVoice
+
+    settings = load_settings()
+    if args.voice:
+        settings = update_settings(settings, voice=args.voice)
+    if args.rate:
+        settings = update_settings(settings, rate=args.rate)
+    speaker = SystemPromptVoice(settings)
+    persona = Persona(phone_line=args.phone_line)
+    if args.output:
+        speaker.render(args.text, persona, voicemail=args.beep, out=Path(args.output))
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        speaker.speak(args.text, persona, voicemail=args.beep, stop=threading.Event())
+    return 0
+
+
+# -- parser -----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The mockcall argument parser."""
+    parser = _Parser(
+        prog="mockcall",
+        description="Rehearse job-interview calls out loud: an interviewer's voice asks, you answer, "
+        "Whisper transcribes locally, and a checklist tells you what you missed. "
+        "With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version="mockcall 0.1.0")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("scenarios", help="list built-in and user scenarios")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_scenarios)
+
+    p = sub.add_parser("validate", help="validate scenario files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("run", help="one headless session: speak, record or take answer files, check, save")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario id or path to a YAML file")
+    p.add_argument("--answer", action="append", metavar="FILE", help="answer audio, one per step in order")
+    p.add_argument("--profile", metavar="FILE", help="use this profile TOML instead of yours")
+    p.add_argument("--no-voice", action="store_true", help="do not speak the prompts")
+    p.add_argument("--engine", choices=["faster-whisper", "openai-whisper"], help="transcription engine")
+    p.add_argument("--model", metavar="M", help="Whisper model name or path (default: bundled tiny.en)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("check", help="run a scenario's checks on typed or transcribed text")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario id or path to a YAML file")
+    p.add_argument(
+        "--answer-text", action="append", required=True, metavar="FILE",
+        help="answer text file, one per step in order ('-' reads stdin)",
+    )
+    p.add_argument("--profile", metavar="FILE", help="use this profile TOML instead of yours")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("transcribe", help="transcribe an audio file with word timings")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--engine", default="faster-whisper", choices=["faster-whisper", "openai-whisper"])
+    p.add_argument("--model", metavar="M", help="Whisper model name or path (default: bundled tiny.en)")
+    p.add_argument("--words", action="store_true", help="also print each word with its times")
+    p.add_argument("--no-prompt", action="store_true", help="do not prime with your profile")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_transcribe)
+
+    p = sub.add_parser("history", help="list past sessions")
+    p.add_argument("--scenario", metavar="ID", help="only this scenario")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("show", help="show one session's transcripts and checks")
+    p.add_argument("session", metavar="SESSION", help="session number, or 'last'")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("export", help="export a session as Markdown or JSON")
+    p.add_argument("session", metavar="SESSION", help="session number, or 'last'")
+    p.add_argument("--format", choices=["md", "json"], default="md")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("profile", help="show or set your name, phone, email, role and company")
+    for field in ("name", "phone", "email", "role", "company"):
+        p.add_argument(f"--{field}", metavar="TEXT")
+    p.add_argument("--region", metavar="CC", help="country for numbers without a +code (default US)")
+    p.add_argument("--profile", metavar="FILE", help="read/write this profile TOML instead of yours")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_profile)
+
+    p = sub.add_parser("devices", help="list audio input and output devices")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_devices)
+
+    p = sub.add_parser("say", help="speak TEXT with the interviewer's voice")
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--voice", metavar="V", help="system voice id or name fragment")
+    p.add_argument("--rate", type=int, metavar="WPM", help="words per minute")
+    p.add_argument("--phone-line", action="store_true", help="band-limit like a phone call")
+    p.add_argument("--beep", action="store_true", help="end with a voicemail beep")
+    p.add_argument("-o", "--output", metavar="FILE", help="write a WAV instead of playing")
+    p.set_defaults(func=cmd_say)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run mockcall; bad input gives one line on stderr and exit status 2."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", cmd_app)
+    try:
+        return int(func(args))
+    except UserError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - audio errors come from a lower layer without UserError
+        from audio.errors import AudioError
+
+        if isinstance(exc, AudioError):
+            return _fail(str(exc))
+        raise
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"mockcall: {message}\n")
+    return EXIT_BAD_INPUT

@@ -1,0 +1,67 @@
+"""Runs a step's checks, plus the scenario's general checks, on one answer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from audio.transcript import Transcript
+from simulator.checks import GENERAL_CHECK_IDS, REGISTRY, CheckContext, CheckResult
+from simulator.profile import Profile
+from simulator.scenario import Scenario
+
+
+def grade_step(
+    scenario: Scenario,
+    step_index: int,
+    transcript: Transcript,
+    profile: Profile,
+    *,
+    defaults: Mapping[str, Mapping[str, Any]] | None = None,
+) -> tuple[CheckResult, ...]:
+    """Every result for one answer: the step's checks in file order, then the general checks."""
+    step = scenario.steps[step_index]
+    ctx = CheckContext(
+        transcript=transcript,
+        profile=profile,
+        time_limit=step.time_limit,
+        prompt=step.prompt,
+        scenario_kind=scenario.kind,
+    )
+    results: list[CheckResult] = []
+    seen: set[str] = set()
+    for spec in step.checks:
+        check = REGISTRY[spec.id]
+        params = check.params.model_validate(spec.params)
+        result = check.func(ctx, params)
+        results.append(_finish(result, check.label, spec.optional))
+        seen.add(spec.id)
+    for check_id in GENERAL_CHECK_IDS:
+        raw = scenario.general_params(check_id)
+        if raw is None or check_id in seen:
+            continue
+        check = REGISTRY[check_id]
+        merged = {**(defaults or {}).get(check_id, {}), **raw}
+        result = check.func(ctx, check.params.model_validate(merged))
+        results.append(_finish(result, check.label, False))
+    return tuple(results)
+
+
+def _finish(result: CheckResult, label: str, optional: bool) -> CheckResult:
+    from dataclasses import replace
+
+    return replace(result, label=result.label or label, optional=optional)
+
+
+def needed_profile_fields(scenario: Scenario) -> set[str]:
+    """The profile fields the scenario's checks compare against."""
+    needs = {"says_name": "name", "says_phone": "phone", "says_email": "email",
+             "mentions_role": "role", "repeats_contact": "phone"}
+    out: set[str] = set()
+    for step in scenario.steps:
+        for spec in step.checks:
+            if spec.id in needs:
+                out.add(needs[spec.id])
+            if spec.id == "repeats_contact":
+                out.add("name")
+    return out

@@ -1,0 +1,271 @@
+"""One practice session, step by step: speak, take an answer (voice, file or text), grade, save.
+
+The CLI's `run` and the TUI's workers drive the same Practice object; each blocking method is one
+call a worker makes before posting a message.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from audio.transcript import Segment, Transcript
+from simulator import locations
+from simulator.grading import grade_step
+from simulator.profile import Profile
+from simulator.report import SessionReport, StepReport
+from simulator.scenario import Persona, Scenario
+from simulator.settings import Settings
+from simulator.store import Store
+
+LevelCallback = Callable[[float], None]
+SegmentCallback = Callable[[Segment], None]
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A finished microphone take."""
+
+    path: Path
+    """The take's WAV file."""
+    duration: float
+    """Seconds of audio recorded."""
+    overflows: int = 0
+    """Input overflows PortAudio reported (lost blocks)."""
+    ended_by: str = "stop"
+    """Why recording stopped: stop, time_limit, silence or device_stopped."""
+
+
+class PromptVoice(Protocol):
+    """Speaks the interviewer's lines."""
+
+    def speak(self, text: str, persona: Persona, *, voicemail: bool, stop: threading.Event) -> None:
+        """Say TEXT in the persona's voice (then a beep for a voicemail greeting); block until done."""
+
+
+class AnswerRecorder(Protocol):
+    """Records an answer from the microphone into a WAV file."""
+
+    def record(
+        self,
+        out: Path,
+        *,
+        time_limit: float,
+        stop: threading.Event,
+        on_level: LevelCallback | None = None,
+        on_audio: Callable[[Any], None] | None = None,
+    ) -> Recording:
+        """Record until STOP is set, the time limit, or trailing silence; return the take."""
+
+
+class AnswerTranscriber(Protocol):
+    """Turns answer audio into a timed transcript, in one go or as it is recorded."""
+
+    engine: str
+    model_name: str
+
+    def transcribe(self, audio: Any, *, prompt: str | None = None) -> Transcript:
+        """Transcribe a whole file or 16 kHz float32 array."""
+
+
+class Practice:
+    """A session in progress: takes are saved as they happen, so nothing is lost on a crash."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        profile: Profile,
+        store: Store,
+        *,
+        settings: Settings | None = None,
+        transcriber: AnswerTranscriber | None = None,
+        voice: PromptVoice | None = None,
+        recorder: AnswerRecorder | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.profile = profile
+        self.store = store
+        self.settings = settings or Settings()
+        self.transcriber = transcriber
+        self.voice = voice
+        self.recorder = recorder
+        self.session_id: int | None = None
+        self._latest: dict[int, StepReport] = {}
+
+    # -- the interviewer -------------------------------------------------------------------
+
+    def prompt_text(self, step_index: int) -> str:
+        """The interviewer's line for a step, with the profile filled in."""
+        step = self.scenario.steps[step_index]
+        render = getattr(step, "render_prompt", None)
+        return str(render(self.profile)) if callable(render) else step.prompt
+
+    def speak(self, step_index: int, stop: threading.Event) -> None:
+        """Wait the step's pause, then say its prompt (a no-op without a voice)."""
+        step = self.scenario.steps[step_index]
+        if step.pause_before and stop.wait(step.pause_before):
+            return
+        if self.voice is None:
+            return
+        self.voice.speak(
+            self.prompt_text(step_index),
+            self.scenario.persona,
+            voicemail=step.kind == "voicemail",
+            stop=stop,
+        )
+
+    # -- answers ---------------------------------------------------------------------------
+
+    def _session(self) -> int:
+        if self.session_id is None:
+            self.session_id = self.store.start_session(
+                self.scenario.id,
+                self.scenario.title,
+                self.scenario.kind,
+                self.transcriber.engine if self.transcriber else "text",
+                self.transcriber.model_name if self.transcriber else "",
+                json.dumps(asdict(self.profile)),
+            )
+        return self.session_id
+
+    def _prompt_for_asr(self) -> str:
+        from audio.transcribe import build_prompt
+
+        return build_prompt(self.profile.name, self.profile.role, self.profile.company)
+
+    def _require_transcriber(self) -> AnswerTranscriber:
+        if self.transcriber is None:
+            raise RuntimeError("this practice session was built without a transcriber")
+        return self.transcriber
+
+    def record_answer(
+        self,
+        step_index: int,
+        stop: threading.Event,
+        *,
+        on_level: LevelCallback | None = None,
+        on_segment: SegmentCallback | None = None,
+    ) -> StepReport:
+        """Record from the microphone while transcribing incrementally; grade and save the take."""
+        from audio.transcribe import IncrementalTranscriber
+
+        if self.recorder is None:
+            raise RuntimeError("this practice session was built without a recorder")
+        transcriber = self._require_transcriber()
+        step = self.scenario.steps[step_index]
+        session_id = self._session()
+        audio_path = self._new_take_path(session_id, step_index)
+        take_id = self.store.begin_take(session_id, step_index, self.prompt_text(step_index), audio_path)
+        incremental = IncrementalTranscriber(transcriber, prompt=self._prompt_for_asr())
+
+        def on_audio(block: Any) -> None:
+            for segment in incremental.feed(block):
+                if on_segment is not None:
+                    on_segment(segment)
+
+        try:
+            recording = self.recorder.record(
+                audio_path, time_limit=step.time_limit, stop=stop, on_level=on_level, on_audio=on_audio
+            )
+            transcript = incremental.finish()
+        except BaseException:
+            self.store.abandon_take(take_id)
+            raise
+        return self._grade_and_save(step_index, take_id, transcript, recording)
+
+    def answer_file(self, step_index: int, path: Path) -> StepReport:
+        """Take an answer from an audio file (copied into the history), grade and save it."""
+        from audio.dsp import read_audio, resample, write_wav
+
+        transcriber = self._require_transcriber()
+        samples, rate = read_audio(path)
+        if rate != 16000:
+            samples = resample(samples, rate, 16000)
+        session_id = self._session()
+        audio_path = self._new_take_path(session_id, step_index)
+        write_wav(audio_path, samples, 16000)
+        take_id = self.store.begin_take(session_id, step_index, self.prompt_text(step_index), audio_path)
+        try:
+            transcript = transcriber.transcribe(samples, prompt=self._prompt_for_asr())
+        except BaseException:
+            self.store.abandon_take(take_id)
+            raise
+        recording = Recording(audio_path, len(samples) / 16000, 0, "file")
+        return self._grade_and_save(step_index, take_id, transcript, recording)
+
+    def answer_text(self, step_index: int, text: str) -> StepReport:
+        """Take a typed answer, grade and save it (timing checks are skipped)."""
+        session_id = self._session()
+        take_id = self.store.begin_take(session_id, step_index, self.prompt_text(step_index), None)
+        return self._grade_and_save(step_index, take_id, Transcript.from_text(text), None)
+
+    def _new_take_path(self, session_id: int, step_index: int) -> Path:
+        folder = locations.recordings_dir() / f"session-{session_id:05d}"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        attempt = len(list(folder.glob(f"step{step_index + 1:02d}-take*.wav"))) + 1
+        return folder / f"step{step_index + 1:02d}-take{attempt:02d}.wav"
+
+    def _grade_and_save(
+        self, step_index: int, take_id: int, transcript: Transcript, recording: Recording | None
+    ) -> StepReport:
+        results = grade_step(
+            self.scenario,
+            step_index,
+            transcript,
+            self.profile,
+            defaults=self.settings.general_check_defaults(),
+        )
+        self.store.complete_take(
+            take_id,
+            transcript,
+            results,
+            duration=recording.duration if recording else None,
+            overflows=recording.overflows if recording else 0,
+            ended_by=recording.ended_by if recording else "typed",
+        )
+        report = StepReport(
+            index=step_index,
+            prompt=self.prompt_text(step_index),
+            transcript=transcript,
+            results=results,
+            audio_path=recording.path if recording else None,
+            take_id=take_id,
+        )
+        self._latest[step_index] = report
+        return report
+
+    # -- the end -----------------------------------------------------------------------------
+
+    def finish(self) -> SessionReport:
+        """Close the session: the latest take of each answered step makes the report."""
+        steps = tuple(self._latest[i] for i in sorted(self._latest))
+        report = SessionReport(self.scenario.id, self.scenario.title, steps, self.session_id)
+        if self.session_id is not None:
+            self.store.finish_session(self.session_id, report.passed)
+        return report
+
+    def abandon(self) -> None:
+        """Mark the session abandoned (its saved takes are kept)."""
+        if self.session_id is not None and not self._latest:
+            self.store.abandon_session(self.session_id)
+        elif self.session_id is not None:
+            self.finish()
+
+    def with_transcriber(self, transcriber: AnswerTranscriber) -> Practice:
+        """The same session with a (newly loaded) transcriber."""
+        self.transcriber = transcriber
+        return self
+
+
+__all__ = [
+    "AnswerRecorder",
+    "AnswerTranscriber",
+    "Practice",
+    "PromptVoice",
+    "Recording",
+    "replace",
+]

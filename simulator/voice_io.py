@@ -1,0 +1,79 @@
+"""Adapters from the session's voice protocols to the real audio stack (pyttsx3/piper, PortAudio)."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from simulator.scenario import Persona
+from simulator.session import LevelCallback, Recording
+from simulator.settings import Settings
+
+
+def _device(value: str) -> int | str | None:
+    if not value:
+        return None
+    return int(value) if value.isdigit() else value
+
+
+class SystemPromptVoice:
+    """Speaks prompts with the configured voice, band-limited for phone personas, then plays them."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def render(self, text: str, persona: Persona, *, voicemail: bool, out: Path) -> Path:
+        """Render the prompt (and the beep for a voicemail greeting) to a WAV file."""
+        from audio.tts import render_prompt
+
+        return render_prompt(
+            text,
+            out,
+            voice=self.settings.voice or persona.voice,
+            rate=self.settings.rate or persona.rate,
+            phone_line=persona.phone_line,
+            beep_after=voicemail,
+            kind=self.settings.voice_kind,
+        )
+
+    def speak(self, text: str, persona: Persona, *, voicemail: bool, stop: threading.Event) -> None:
+        """Say TEXT through the output device; return when done or when STOP is set."""
+        from audio.playback import play_file
+
+        with tempfile.TemporaryDirectory(prefix="mockcall-say-") as folder:
+            wav = self.render(text, persona, voicemail=voicemail, out=Path(folder) / "prompt.wav")
+            if not stop.is_set():
+                play_file(wav, device=_device(self.settings.output_device), stop=stop)
+
+
+class MicrophoneRecorder:
+    """Records answers from the configured input device, stopping on silence or the time limit."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def record(
+        self,
+        out: Path,
+        *,
+        time_limit: float,
+        stop: threading.Event,
+        on_level: LevelCallback | None = None,
+        on_audio: Callable[[Any], None] | None = None,
+    ) -> Recording:
+        """Record one take into OUT."""
+        from audio.recorder import record
+
+        result = record(
+            out,
+            device=_device(self.settings.input_device),
+            stop=stop,
+            time_limit=time_limit,
+            silence_stop=self.settings.silence_stop or None,
+            on_audio=on_audio,
+            on_level=on_level,
+        )
+        return Recording(result.path, result.duration, result.overflows, result.ended_by)
