@@ -282,9 +282,9 @@ def cmd_history(args: argparse.Namespace) -> int:
     store.recover_interrupted()
     sessions = store.list_sessions(args.scenario)
     if args.json:
-        from dataclasses import asdict
+        from simulator.export import history_json
 
-        _print_json([asdict(s) for s in sessions])
+        _print_json(history_json(sessions))
     else:
         print(render_history_table(sessions))
     return 0
@@ -490,9 +490,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if isinstance(exc, AudioError):
             return _fail(str(exc))
-        raise
+        return _fail(f"unexpected error: {exc!r} (details in {_log_traceback()})", status=1)
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, status: int = EXIT_BAD_INPUT) -> int:
     sys.stderr.write(f"mockcall: {message}\n")
-    return EXIT_BAD_INPUT
+    return status
+
+
+def _log_traceback() -> Path:
+    """Append the current traceback to the log file, so a bug report has it without a screen dump."""
+    import traceback
+
+    from simulator import locations
+
+    log = locations.data_dir() / "mockcall.log"
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(traceback.format_exc() + "\n")
+    return log

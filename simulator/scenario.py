@@ -1,12 +1,14 @@
-"""Scenario files: typed models, the YAML loader, and validation errors with file, field and line."""
+"""Scenario files: typed models, the YAML loader, and validation errors with file, field, line."""
 
 from __future__ import annotations
 
+import difflib
 import importlib.resources
-from collections.abc import Iterator
+import string
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -14,12 +16,35 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from simulator import locations
 from simulator.errors import UserError
 
+if TYPE_CHECKING:
+    from simulator.profile import Profile
+
 Kind = Literal["voicemail", "phone-screen", "interview", "recruiter-call", "reflection"]
 KINDS: tuple[str, ...] = ("voicemail", "phone-screen", "interview", "recruiter-call", "reflection")
+
+PLACEHOLDERS: dict[str, str] = {
+    "name": "there",
+    "first_name": "there",
+    "role": "the role",
+    "company": "our company",
+}
+"""Placeholders a prompt may use, each with what it says when the profile leaves it empty."""
+
+Loc = tuple[str | int, ...]
+
+_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _ChecksInvalid(ValueError):
+    """Raised inside validation to report problems at field paths below the validated value."""
+
+    def __init__(self, problems: list[tuple[Loc, str]]) -> None:
+        super().__init__("; ".join(m for _, m in problems))
+        self.problems = problems
 
 
 class Persona(_Model):
@@ -47,28 +72,46 @@ class CheckSpec(_Model):
     optional: bool = False
     """A failed optional check does not fail the session."""
 
+    @model_validator(mode="after")
+    def _known_check(self) -> CheckSpec:
+        # Imported here: the check modules may import this module.
+        from simulator.checks import REGISTRY
+
+        if self.id not in REGISTRY:
+            raise _ChecksInvalid([((), f"unknown check {self.id!r}{_suggest(self.id, REGISTRY)}")])
+        problems = _params_problems(self.id, self.params, (self.id,))
+        if problems:
+            raise _ChecksInvalid(problems)
+        return self
+
 
 def _parse_check_item(item: Any) -> Any:
     """Accept `says_name`, `{within_time: {max_seconds: 45}}` or `{id: …, params: …}`."""
     if isinstance(item, str):
         return {"id": item}
-    if isinstance(item, dict) and len(item) == 1 and "id" not in item:
-        ((check_id, params),) = item.items()
-        params = dict(params) if isinstance(params, dict) else params
-        if params is None:
-            params = {}
-        if isinstance(params, dict):
-            optional = params.pop("optional", False)
-            return {"id": check_id, "params": params, "optional": optional}
+    if not isinstance(item, dict) or "id" in item:
+        return item
+    # `{recovery_line: null, optional: true}` is the one-key form with `optional` written beside it.
+    outer_optional = item.get("optional") if len(item) == 2 else None
+    keys = [k for k in item if not (outer_optional is not None and k == "optional")]
+    if len(keys) != 1:
+        return item
+    check_id = keys[0]
+    params = item[check_id]
+    if params is None:
+        params = {}
+    if not isinstance(params, dict):
         return {"id": check_id, "params": params}
-    return item
+    params = dict(params)
+    optional = params.pop("optional", False) if outer_optional is None else outer_optional
+    return {"id": check_id, "params": params, "optional": optional}
 
 
 class Step(_Model):
     """One prompt from the interviewer and the answer it expects."""
 
     prompt: str = Field(min_length=1)
-    """What the interviewer says (for a voicemail: the greeting before the beep)."""
+    """What the interviewer says (for a voicemail, the greeting); may use PLACEHOLDERS."""
     kind: Literal["question", "voicemail"] = "question"
     """A voicemail step plays the greeting, then a beep, then records."""
     pause_before: float = Field(default=0.0, ge=0, le=120)
@@ -85,11 +128,68 @@ class Step(_Model):
     def _expand_checks(cls, value: Any) -> Any:
         return [_parse_check_item(v) for v in value] if isinstance(value, list) else value
 
+    @field_validator("prompt")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        try:
+            fields = [f for _, f, _, _ in string.Formatter().parse(value) if f is not None]
+        except ValueError:
+            raise ValueError("unbalanced { or } (write {{ and }} for literal braces)") from None
+        for name in fields:
+            if name not in PLACEHOLDERS:
+                known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+                raise ValueError(f"unknown placeholder {{{name}}} (use {known})")
+        return value
+
+    @model_validator(mode="after")
+    def _limits_fit(self) -> Step:
+        # A bound the recording can never reach would make within_time pass whatever is said.
+        problems: list[tuple[Loc, str]] = []
+        for j, spec in enumerate(self.checks):
+            bound = spec.params.get("max_seconds") if spec.id == "within_time" else None
+            if isinstance(bound, int | float) and bound > self.time_limit:
+                problems.append(
+                    (
+                        ("checks", j, spec.id, "max_seconds"),
+                        f"must be <= the step's time_limit ({self.time_limit:g}), "
+                        "or the check can never fail",
+                    )
+                )
+        if problems:
+            raise _ChecksInvalid(problems)
+        return self
+
+    def render_prompt(self, profile: Profile | None = None) -> str:
+        """The prompt with {name}, {first_name}, {role} and {company} filled from the profile."""
+        return _render(self.prompt, profile)
+
+
+def _render(text: str, profile: Profile | None) -> str:
+    values = dict(PLACEHOLDERS)
+    if profile is not None:
+        given = {
+            "name": profile.name,
+            "first_name": profile.name.split()[0] if profile.name.split() else "",
+            "role": profile.role,
+            "company": profile.company,
+        }
+        values.update({k: v.strip() for k, v in given.items() if v.strip()})
+    try:
+        return text.format_map(_KeepUnknown(values))
+    except (ValueError, IndexError, AttributeError, TypeError, KeyError):
+        # A prompt built in code rather than loaded from a file may hold stray braces: say it as is.
+        return text
+
+
+class _KeepUnknown(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
 
 class Scenario(_Model):
     """A rehearsal: who calls, what they ask, and what the answers must do."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
+    id: str = Field(pattern=_ID_PATTERN, max_length=64)
     """Stable id, lowercase with dashes."""
     title: str = Field(min_length=1)
     """The name shown in lists."""
@@ -100,35 +200,36 @@ class Scenario(_Model):
     persona: Persona = Field(default_factory=Persona)
     """The interviewer."""
     general_checks: dict[str, bool | dict[str, Any]] = Field(default_factory=dict)
-    """Turn a general check off (`pace: false`) or change its parameters (`pace: {max_wpm: 180}`)."""
+    """Turn a general check off (`pace: false`) or set its parameters (`pace: {max_wpm: 180}`)."""
     steps: list[Step] = Field(min_length=1)
     """The prompts, in order."""
     tags: list[str] = Field(default_factory=list)
     """Free-form labels for filtering."""
 
-    @model_validator(mode="after")
-    def _known_checks(self) -> Scenario:
-        # Imported here: the registry imports the check modules, which import this module's users.
-        from simulator.checks import GENERAL_CHECK_IDS, REGISTRY
+    @field_validator("general_checks", mode="before")
+    @classmethod
+    def _known_general_checks(cls, value: Any) -> Any:
+        from simulator.checks import GENERAL_CHECK_IDS
 
-        problems: list[tuple[tuple[str | int, ...], str]] = []
-        for name, value in self.general_checks.items():
+        if not isinstance(value, dict):
+            return value
+        problems: list[tuple[Loc, str]] = []
+        for name, setting in value.items():
             if name not in GENERAL_CHECK_IDS:
                 problems.append(
-                    (("general_checks", name), f"not a general check (one of {', '.join(GENERAL_CHECK_IDS)})")
+                    (
+                        (str(name),),
+                        f"not a general check{_suggest(str(name), GENERAL_CHECK_IDS)} "
+                        f"(one of {', '.join(GENERAL_CHECK_IDS)})",
+                    )
                 )
-            elif isinstance(value, dict):
-                problems.extend(_params_problems(name, value, ("general_checks", name)))
-        for i, step in enumerate(self.steps):
-            for j, spec in enumerate(step.checks):
-                loc: tuple[str | int, ...] = ("steps", i, "checks", j)
-                if spec.id not in REGISTRY:
-                    problems.append((loc, f"unknown check {spec.id!r}"))
-                else:
-                    problems.extend(_params_problems(spec.id, spec.params, loc))
+            elif isinstance(setting, dict):
+                problems.extend(_params_problems(name, setting, (name,)))
+            elif not isinstance(setting, bool):
+                problems.append(((name,), "must be true, false, or a mapping of parameters"))
         if problems:
             raise _ChecksInvalid(problems)
-        return self
+        return value
 
     def general_params(self, check_id: str) -> dict[str, Any] | None:
         """The parameters for a general check, or None when the scenario turns it off."""
@@ -138,23 +239,105 @@ class Scenario(_Model):
         return value if isinstance(value, dict) else {}
 
 
-class _ChecksInvalid(ValueError):
-    """Raised inside validation to report check problems at their own field paths."""
-
-    def __init__(self, problems: list[tuple[tuple[str | int, ...], str]]) -> None:
-        super().__init__("; ".join(m for _, m in problems))
-        self.problems = problems
+def _suggest(word: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _params_problems(
-    check_id: str, params: dict[str, Any], loc: tuple[str | int, ...]
-) -> list[tuple[tuple[str | int, ...], str]]:
+def _params_problems(check_id: str, params: dict[str, Any], loc: Loc) -> list[tuple[Loc, str]]:
     from simulator.checks import REGISTRY
 
+    model = REGISTRY[check_id].params
     try:
-        REGISTRY[check_id].params.model_validate(params)
+        model.model_validate(params)
     except ValidationError as exc:
-        return [(loc + (check_id,) + tuple(e["loc"]), e["msg"]) for e in exc.errors()]
+        return [
+            (
+                loc + tuple(e["loc"]),
+                _friendly(e["type"], e["msg"], e.get("ctx"), model.model_fields),
+            )
+            for e in exc.errors()
+        ]
+    return []
+
+
+# Pydantic error types whose wording does not depend on the value, said the way authors think.
+_SIMPLE_MESSAGES: dict[str, str] = {
+    "missing": "required field missing",
+    "model_type": "must be a mapping (key: value lines)",
+    "model_attributes_type": "must be a mapping (key: value lines)",
+    "dict_type": "must be a mapping (key: value lines)",
+    "list_type": "must be a list",
+    "string_type": "must be text",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "finite_number": "must be a finite number",
+    "invalid_key": "keys must be text",
+    "recursion_loop": "refers to itself (a YAML alias loop)",
+}
+
+_BOUNDS = {
+    "greater_than": ">",
+    "greater_than_equal": ">=",
+    "less_than": "<",
+    "less_than_equal": "<=",
+}
+
+
+def _friendly(
+    kind: str, msg: str, ctx: Mapping[str, Any] | None, known_fields: Iterable[str] = ()
+) -> str:
+    """Pydantic's message in the words of a file author ("must be > 0", "unknown field")."""
+    ctx = ctx or {}
+    if kind == "extra_forbidden":
+        known = list(known_fields)
+        if not known:
+            return "unknown field"
+        return f"unknown field (known: {', '.join(known)})"
+    if kind in _SIMPLE_MESSAGES:
+        return _SIMPLE_MESSAGES[kind]
+    if kind in _BOUNDS:
+        limit = next(iter(ctx.values()), "")
+        return f"must be {_BOUNDS[kind]} {limit:g}" if isinstance(limit, int | float) else msg
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters"
+    if kind == "too_short":
+        n = ctx.get("min_length", 1)
+        return f"must have at least {n} item{'s' if n != 1 else ''}"
+    if kind == "too_long":
+        return f"must have at most {ctx.get('max_length')} items"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == _ID_PATTERN:
+        return "must be lowercase letters, digits and dashes, e.g. my-scenario"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected', '')}"
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    return msg.replace("Input should be", "must be", 1)
+
+
+def _known_fields_at(loc: Loc) -> list[str]:
+    """The field names of the scenario model that holds the field at LOC (for "unknown field")."""
+    model: Any = Scenario
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        model = field.annotation
+        if get_origin(model) is list:
+            model = get_args(model)[0]
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
     return []
 
 
@@ -173,7 +356,11 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        text = (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+        # One line on stderr, even when a key or a parser message holds a line break.
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class ScenarioError(UserError):
@@ -181,11 +368,13 @@ class ScenarioError(UserError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        more = f" (and {len(problems) - 1} more; run mockcall validate)" if len(problems) > 1 else ""
+        more = (
+            f" (and {len(problems) - 1} more; run mockcall validate)" if len(problems) > 1 else ""
+        )
         super().__init__(f"{problems[0]}{more}")
 
 
-def _field_path(loc: tuple[str | int, ...]) -> str:
+def _field_path(loc: Loc) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -195,28 +384,35 @@ def _field_path(loc: tuple[str | int, ...]) -> str:
     return out
 
 
-def _node_at(root: yaml.Node | None, loc: tuple[str | int, ...]) -> yaml.Node | None:
-    """Follow a field path through the composed YAML tree, as far as it goes."""
+def _line_at(root: yaml.Node | None, loc: Loc) -> int | None:
+    """The 1-based line of the field at LOC in the composed YAML tree, or of its nearest parent."""
     node = root
+    mark = root.start_mark if root is not None else None
     for part in loc:
+        nxt: yaml.Node | None = None
         if isinstance(node, yaml.MappingNode):
-            nxt = None
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode) and key.value == str(part):
-                    nxt = value
+            pairs = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+            for key, value in pairs:
+                if key.value == str(part):
+                    nxt, mark = value, key.start_mark
                     break
-            if nxt is None:
-                return node
-            node = nxt
+            else:
+                # A check written as `{id: keywords, params: {...}}`: its params sit under params.
+                ids = [
+                    v.value for k, v in pairs if k.value == "id" and isinstance(v, yaml.ScalarNode)
+                ]
+                params = [v for k, v in pairs if k.value == "params"]
+                if ids == [str(part)] and params:
+                    nxt = node = params[0]
+                    continue
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                return node
-            item = node.value[part]
-            # A check written as `- within_time: {…}` is a one-key mapping: step inside it.
-            node = item
-        else:
-            return node
-    return node
+            if 0 <= part < len(node.value):
+                nxt = node.value[part]
+                mark = nxt.start_mark
+        if nxt is None:
+            break
+        node = nxt
+    return mark.line + 1 if mark is not None else None
 
 
 def _problems_from_validation(
@@ -224,60 +420,168 @@ def _problems_from_validation(
 ) -> list[Problem]:
     problems: list[Problem] = []
     for err in exc.errors():
+        loc = tuple(err["loc"])
         ctx_error = (err.get("ctx") or {}).get("error")
+        pairs: list[tuple[Loc, str]]
         if isinstance(ctx_error, _ChecksInvalid):
-            pairs = ctx_error.problems
+            pairs = [(loc + rel, msg) for rel, msg in ctx_error.problems]
+        elif err["type"] == "invalid_key":
+            # Pydantic puts the offending key itself at the end of the path.
+            pairs = [(loc[:-1] + (str(loc[-1]),), _friendly(err["type"], err["msg"], None))]
         else:
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "unknown field"
-            elif err["type"] == "missing":
-                msg = "required field missing"
-            pairs = [(tuple(err["loc"]), msg)]
-        for loc, msg in pairs:
-            node = _node_at(root, _yaml_loc(loc))
-            line = node.start_mark.line + 1 if node is not None else None
-            problems.append(Problem(file, _field_path(loc), msg, line))
+            known = _known_fields_at(loc) if err["type"] == "extra_forbidden" else ()
+            pairs = [(loc, _friendly(err["type"], err["msg"], err.get("ctx"), known))]
+        for where, msg in pairs:
+            problems.append(Problem(file, _field_path(where), msg, _line_at(root, where)))
     return problems
 
 
-def _yaml_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    # Inside a check, pydantic's path names the check id as a key; in YAML that is the one-key mapping.
-    return loc
+def _duplicate_keys(file: str, root: yaml.Node | None) -> list[Problem]:
+    """Keys written twice in one mapping: YAML keeps the last silently, which hides mistakes."""
+    problems: list[Problem] = []
+    stack: list[tuple[yaml.Node, Loc]] = [(root, ())] if root is not None else []
+    seen_nodes: set[int] = set()
+    while stack:
+        node, loc = stack.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in keys and key.value != "<<":
+                        problems.append(
+                            Problem(
+                                file,
+                                _field_path(loc + (key.value,)),
+                                "written twice in the same mapping (YAML keeps only the last)",
+                                key.start_mark.line + 1,
+                            )
+                        )
+                    keys.add(key.value)
+                    stack.append((value, loc + (key.value,)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, loc + (i,)) for i, item in enumerate(node.value))
+    return problems
+
+
+def _read_yaml(text: str, file: str) -> tuple[yaml.Node | None, Any]:
+    """Compose and construct one YAML document, turning every parser failure into a Problem."""
+    root: yaml.Node | None = None
+    loader: yaml.SafeLoader | None = None
+    try:
+        loader = yaml.SafeLoader(text)
+        root = loader.get_single_node()
+        return root, (loader.construct_document(root) if root is not None else None)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "not valid YAML"
+        if "\\t" in message or "\t" in message:
+            message = message.replace("\t", "\\t") + " (indent with spaces, not tabs)"
+        if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
+            message += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+        line = mark.line + 1 if mark is not None else None
+        raise ScenarioError([Problem(file, "", f"malformed YAML: {message}", line)]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    "",
+                    f"malformed YAML: character U+{exc.character:04X} is not allowed",
+                    line,
+                )
+            ]
+        ) from None
+    except RecursionError:
+        raise ScenarioError([Problem(file, "", "malformed YAML: nested too deeply")]) from None
+    except Exception as exc:
+        # PyYAML's constructors raise plain ValueError/KeyError/AttributeError on bad tagged
+        # scalars ("!!bool maybe", "2001-13-45"); find the scalar to give its line.
+        line = _bad_scalar_line(root)
+        raise ScenarioError(
+            [Problem(file, "", f"malformed YAML: cannot read a value ({exc})", line)]
+        ) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _bad_scalar_line(root: yaml.Node | None) -> int | None:
+    constructor = yaml.SafeLoader("")
+    lines: list[int] = []
+    stack = [root] if root is not None else []
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                constructor.construct_object(node)
+            except Exception:
+                lines.append(node.start_mark.line + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+    constructor.dispose()
+    return min(lines, default=None)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "an empty file"
+    names = {list: "a list", str: "a single line of text", bool: "true/false"}
+    return names.get(
+        type(value), "a single number" if isinstance(value, int | float) else "a value"
+    )
 
 
 def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     """Validate scenario YAML text; raise ScenarioError listing every problem."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark is not None else None
-        raise ScenarioError([Problem(file, "", f"malformed YAML: {exc.problem}", line)]) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError([Problem(file, "", f"malformed YAML: {exc}")]) from None
-    except (RecursionError, ValueError, TypeError) as exc:
-        raise ScenarioError([Problem(file, "", f"malformed YAML: {exc}")]) from None
+    root, data = _read_yaml(text, file)
     if not isinstance(data, dict):
-        got = "an empty file" if data is None else f"a {type(data).__name__}"
-        raise ScenarioError([Problem(file, "", f"a scenario must be a mapping, got {got}")])
+        line = root.start_mark.line + 1 if root is not None else None
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    "",
+                    f"a scenario must be a mapping (key: value lines), got {_describe(data)}",
+                    line,
+                )
+            ]
+        )
+    problems = _duplicate_keys(file, root)
+    scenario: Scenario | None = None
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_problems_from_validation(file, exc, root)) from None
-    except (RecursionError, TypeError) as exc:
-        raise ScenarioError([Problem(file, "", f"cannot validate: {exc}")]) from None
+        problems += _problems_from_validation(file, exc, root)
+    except (RecursionError, TypeError, ValueError) as exc:
+        problems.append(Problem(file, "", f"cannot validate: {exc}"))
+    if problems or scenario is None:
+        problems.sort(key=lambda p: p.line if p.line is not None else 1 << 30)
+        raise ScenarioError(problems)
+    return scenario
 
 
 def load_scenario_file(path: Path) -> Scenario:
     """Read and validate one scenario file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: editors on Windows may start the file with a byte-order mark.
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ScenarioError([Problem(str(path), "", "file not found")]) from None
-    except UnicodeDecodeError:
-        raise ScenarioError([Problem(str(path), "", "not a UTF-8 text file")]) from None
+    except IsADirectoryError:
+        raise ScenarioError([Problem(str(path), "", "is a folder, not a scenario file")]) from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes().count(b"\n", 0, exc.start) + 1
+        raise ScenarioError([Problem(str(path), "", "not a UTF-8 text file", line)]) from None
     except OSError as exc:
         raise ScenarioError([Problem(str(path), "", f"cannot read: {exc.strerror}")]) from None
     return parse_scenario(text, str(path))
@@ -333,10 +637,11 @@ def library() -> list[LibraryEntry]:
 def find_scenario(name: str) -> Scenario:
     """A scenario by id from the library, or by path to a YAML file."""
     candidate = Path(name)
-    if name.endswith((".yaml", ".yml")) or candidate.exists():
+    if name.endswith((".yaml", ".yml")) or candidate.is_file():
         return load_scenario_file(candidate)
-    for entry in library():
+    entries = library()
+    for entry in entries:
         if entry.scenario is not None and entry.scenario.id == name:
             return entry.scenario
-    known = sorted(e.scenario.id for e in library() if e.scenario is not None)
+    known = sorted(e.scenario.id for e in entries if e.scenario is not None)
     raise UserError(f"unknown scenario {name!r} (known: {', '.join(known)})")

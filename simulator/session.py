@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from audio.transcript import Segment, Transcript
-from simulator import locations
 from simulator.grading import grade_step
 from simulator.profile import Profile
 from simulator.report import SessionReport, StepReport
@@ -158,7 +157,7 @@ class Practice:
         transcriber = self._require_transcriber()
         step = self.scenario.steps[step_index]
         session_id = self._session()
-        audio_path = self._new_take_path(session_id, step_index)
+        audio_path = self.store.recording_path(session_id, step_index)
         take_id = self.store.begin_take(session_id, step_index, self.prompt_text(step_index), audio_path)
         incremental = IncrementalTranscriber(transcriber, prompt=self._prompt_for_asr())
 
@@ -186,7 +185,7 @@ class Practice:
         if rate != 16000:
             samples = resample(samples, rate, 16000)
         session_id = self._session()
-        audio_path = self._new_take_path(session_id, step_index)
+        audio_path = self.store.recording_path(session_id, step_index)
         write_wav(audio_path, samples, 16000)
         take_id = self.store.begin_take(session_id, step_index, self.prompt_text(step_index), audio_path)
         try:
@@ -202,12 +201,6 @@ class Practice:
         session_id = self._session()
         take_id = self.store.begin_take(session_id, step_index, self.prompt_text(step_index), None)
         return self._grade_and_save(step_index, take_id, Transcript.from_text(text), None)
-
-    def _new_take_path(self, session_id: int, step_index: int) -> Path:
-        folder = locations.recordings_dir() / f"session-{session_id:05d}"
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        attempt = len(list(folder.glob(f"step{step_index + 1:02d}-take*.wav"))) + 1
-        return folder / f"step{step_index + 1:02d}-take{attempt:02d}.wav"
 
     def _grade_and_save(
         self, step_index: int, take_id: int, transcript: Transcript, recording: Recording | None
@@ -267,5 +260,4 @@ __all__ = [
     "Practice",
     "PromptVoice",
     "Recording",
-    "replace",
 ]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from simulator.checks import contact, delivery, language  # noqa: F401  (they register themselves)
+# Imported for their side effect: each module registers its checks.
+from simulator.checks import contact as contact
+from simulator.checks import delivery as delivery
+from simulator.checks import language as language
 from simulator.checks.base import CheckContext, CheckDef, CheckResult, Span, Status
 from simulator.checks.registry import REGISTRY
 

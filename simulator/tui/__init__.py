@@ -1,0 +1,1 @@
+"""The Textual UI: library, practice, results, review and settings screens."""

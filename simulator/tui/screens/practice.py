@@ -1,0 +1,455 @@
+"""Practice: the interviewer speaks, you answer (aloud or typed), and the take is checked."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Static, TextArea
+from textual.worker import Worker, get_current_worker
+
+from audio.transcript import Segment
+from simulator.report import StepReport
+from simulator.scenario import Scenario
+from simulator.session import Practice
+from simulator.tui.messages import (
+    AnswerGraded,
+    LevelChanged,
+    SegmentTranscribed,
+    SpeechFinished,
+)
+from simulator.tui.screens.base import MockcallScreen
+from simulator.tui.widgets.elapsed import ElapsedTime
+from simulator.tui.widgets.level_meter import LevelMeter
+
+PHASE_TEXT: dict[str, str] = {
+    "waiting": "The interviewer keeps you waiting…",
+    "speaking": "The interviewer is speaking. Space: skip to your answer.",
+    "greeting": "Voicemail greeting: wait for the beep. Space: skip to your answer.",
+    "loading": "Loading the speech model… recording starts as soon as it is ready.",
+    "ready": "Press Space to start answering.",
+    "recording": "● Recording: answer now. Space stops when you are done.",
+    "grading": "Checking your answer…",
+    "typing": "Type your answer, then Ctrl+S (or the Submit button).",
+    "abandoning": "Stopping…",
+    "results": "",
+}
+"""The status line for each phase of a step."""
+
+
+class PracticeScreen(MockcallScreen[None]):
+    """One session of a scenario: each step is spoken, answered, checked, then shown in Results."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_recording", "Start/stop"),
+        Binding("ctrl+s", "submit", "Submit", priority=True),
+        Binding("r", "retake", "Retake"),
+        Binding("t", "toggle_typed", "Type instead"),
+        Binding("escape", "abandon", "Abandon"),
+    ]
+    HELP = (
+        "The interviewer's line is shown while it is spoken. Recording starts after it (after "
+        "the beep for a voicemail). **Space** starts or stops recording, **r** starts the step "
+        "over, **t** switches between speaking and typing, **Esc** abandons the session (takes "
+        "already saved are kept)."
+    )
+
+    def __init__(self, scenario: Scenario, *, typed: bool = False) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.typed = typed
+        """True when answers are typed rather than spoken."""
+        self.step_index = 0
+        """The step being answered."""
+        self.phase = "waiting"
+        """Where the step is: waiting, speaking, greeting, loading, ready, recording, grading…"""
+        self.practice: Practice | None = None
+        self.reports: list[StepReport] = []
+        """Every graded take of this session, in order."""
+        self._stop: threading.Event | None = None
+        self._started_at = 0.0
+        self._ticker: Timer | None = None
+        self._reveal: Timer | None = None
+        self._segments: list[str] = []
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Prompt on top, then the recording (or typing) area."""
+        yield Static(id="practice-head")
+        with VerticalScroll(id="prompt-box"):
+            yield Static(id="prompt-text")
+        yield Static(id="practice-note")
+        yield Static(id="practice-status")
+        with Vertical(id="voice-pane"):
+            with Horizontal(id="meter-row"):
+                yield LevelMeter(id="level")
+                yield ElapsedTime(id="elapsed")
+            with VerticalScroll(id="live-box"):
+                yield Static(id="live-text")
+        with Vertical(id="typed-pane"):
+            yield TextArea(id="typed-answer", soft_wrap=True, show_line_numbers=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Submit answer", variant="primary", id="submit")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Open the session and start the first step."""
+        app = self.mockcall
+        self.practice = Practice(
+            self.scenario,
+            app.profile,
+            app.store,
+            settings=app.settings,
+            transcriber=app.transcriber,
+            voice=app.voice,
+            recorder=app.recorder,
+        )
+        self.query_one("#prompt-box").border_title = self.scenario.persona.name
+        self.query_one("#live-box").border_title = "What you are saying"
+        self.query_one("#typed-answer", TextArea).border_title = "Your answer"
+        self.watch(self.app, "model_status", self._model_status_changed, init=False)
+        self.begin_step(0)
+
+    def on_unmount(self) -> None:
+        """Leaving the screen ends any recording or speech still running."""
+        if self._stop is not None:
+            self._stop.set()
+        self.workers.cancel_node(self)
+
+    # -- state ---------------------------------------------------------------------------------
+
+    @property
+    def step(self) -> Any:
+        """The scenario step being answered."""
+        return self.scenario.steps[self.step_index]
+
+    def set_phase(self, phase: str) -> None:
+        """Move to PHASE: its status line, the voice or typing pane, and the keys that apply."""
+        self.phase = phase
+        status = self.query_one("#practice-status", Static)
+        status.update(PHASE_TEXT.get(phase, ""))
+        status.set_class(phase == "recording", "-recording")
+        self.set_class(self.typed, "-typed")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only offer the keys that make sense now: typing has no Space, speaking no Submit."""
+        if action == "toggle_recording":
+            return not self.typed and self.phase in (
+                "waiting",
+                "speaking",
+                "greeting",
+                "ready",
+                "recording",
+            )
+        if action == "submit":
+            return self.typed and self.phase == "typing"
+        if action == "toggle_typed":
+            return self.phase not in ("recording", "grading", "abandoning", "results")
+        if action == "retake":
+            return self.phase not in ("abandoning", "results")
+        return True
+
+    def begin_step(self, index: int) -> None:
+        """Show step INDEX and start it: speak it, or wait for a typed answer."""
+        self.step_index = index
+        step = self.step
+        count = len(self.scenario.steps)
+        head = Text(self.scenario.title, style="bold")
+        head.append(f"  step {index + 1} of {count}", style="dim")
+        head.append(f"  · answer within {int(step.time_limit)} s", style="dim")
+        self.query_one("#practice-head", Static).update(head)
+        self.query_one("#practice-note", Static).update(
+            Text(f"Tip: {step.note}", style="italic") if step.note else ""
+        )
+        self._segments = []
+        self.query_one("#live-text", Static).update("")
+        self.query_one("#level", LevelMeter).level = 0.0
+        elapsed = self.query_one("#elapsed", ElapsedTime)
+        elapsed.limit = step.time_limit
+        elapsed.elapsed = 0.0
+        self.query_one("#typed-answer", TextArea).text = ""
+        self._show_prompt()
+        if self.typed:
+            self.set_phase("typing")
+            self.query_one("#typed-answer", TextArea).focus()
+            return
+        if step.pause_before:
+            self._set_prompt_hidden(True)
+            self.set_phase("waiting")
+            self._reveal = self.set_timer(step.pause_before, self._prompt_starts)
+        else:
+            self._prompt_starts()
+        self.speak(index)
+
+    def _prompt_starts(self) -> None:
+        """The interviewer starts talking: reveal the line (after any wait)."""
+        self._set_prompt_hidden(False)
+        if self.phase not in ("recording", "grading", "abandoning", "loading", "typing"):
+            self.set_phase("greeting" if self.step.kind == "voicemail" else "speaking")
+
+    @property
+    def is_busy(self) -> bool:
+        """True while a recording or grading job is in flight."""
+        return self.phase in ("recording", "grading", "abandoning", "loading")
+
+    def _show_prompt(self) -> None:
+        assert self.practice is not None
+        text = Text(self.practice.prompt_text(self.step_index))
+        if self.step.kind == "voicemail":
+            text.append("\n[beep]", style="bold")
+        self.query_one("#prompt-text", Static).update(text)
+
+    def _set_prompt_hidden(self, hidden: bool) -> None:
+        self.query_one("#prompt-text", Static).set_class(hidden, "-hidden")
+
+    # -- jobs (each one core call, then a message) -------------------------------------------
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="speak",
+        description="speak the interviewer's line",
+    )
+    def speak(self, step_index: int) -> None:
+        """Say the step's prompt; a cancelled (skipped) prompt posts nothing."""
+        worker = get_current_worker()
+        assert self.practice is not None
+        self.practice.speak(step_index, worker.cancelled_event)
+        if not worker.is_cancelled:
+            self.post_message(SpeechFinished(step_index))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="record",
+        description="record your answer",
+    )
+    def record(self, step_index: int, stop: threading.Event) -> None:
+        """Record and transcribe as it comes in, then check and save the take."""
+        assert self.practice is not None
+
+        def relay_level(peak: float) -> None:
+            self.post_message(LevelChanged(peak))
+
+        def relay_segment(segment: Segment) -> None:
+            self.post_message(SegmentTranscribed(segment))
+
+        report = self.practice.record_answer(
+            step_index, stop, on_level=relay_level, on_segment=relay_segment
+        )
+        if not get_current_worker().is_cancelled:
+            self.post_message(AnswerGraded(report))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="record",
+        description="check your typed answer",
+    )
+    def grade_typed(self, step_index: int, text: str) -> None:
+        """Check and save a typed answer."""
+        assert self.practice is not None
+        report = self.practice.answer_text(step_index, text)
+        if not get_current_worker().is_cancelled:
+            self.post_message(AnswerGraded(report))
+
+    # -- handlers ------------------------------------------------------------------------------
+
+    @on(SpeechFinished)
+    def _speech_finished(self, message: SpeechFinished) -> None:
+        if message.step_index == self.step_index and self.phase in (
+            "waiting",
+            "speaking",
+            "greeting",
+        ):
+            self.start_recording()
+
+    @on(LevelChanged)
+    def _level(self, message: LevelChanged) -> None:
+        if self.phase == "recording":
+            self.query_one("#level", LevelMeter).level = message.peak
+
+    @on(SegmentTranscribed)
+    def _segment(self, message: SegmentTranscribed) -> None:
+        if self.phase in ("recording", "grading"):
+            self._segments.append(message.segment.text.strip())
+            self.query_one("#live-text", Static).update(" ".join(s for s in self._segments if s))
+            self.query_one("#live-box", VerticalScroll).scroll_end(animate=False)
+
+    @on(AnswerGraded)
+    def _graded(self, message: AnswerGraded) -> None:
+        self._stop_clock()
+        if self.phase == "abandoning":
+            self._close(abandon=True)
+            return
+        self.reports.append(message.report)
+        self.set_phase("results")
+        from simulator.tui.screens.results import ResultsScreen
+
+        self.app.push_screen(
+            ResultsScreen(self.scenario, message.report, last=self._is_last_step()),
+            self._after_results,
+        )
+
+    def _after_results(self, choice: str | None) -> None:
+        if choice == "retake":
+            self.begin_step(self.step_index)
+        elif choice == "next" and not self._is_last_step():
+            self.begin_step(self.step_index + 1)
+        else:
+            self._close(abandon=False)
+
+    def job_failed(self, worker: Worker[Any]) -> None:
+        """A failed recording falls back to a state the user can act from."""
+        self._stop_clock()
+        if self.phase == "abandoning":
+            self._close(abandon=True)
+        elif worker.group == "record":
+            if not self.typed and self.mockcall.recorder is not None:
+                self.notify("You can type your answer instead: press t.", severity="warning")
+            self.set_phase("typing" if self.typed else "ready")
+
+    def _model_status_changed(self, status: str) -> None:
+        if self.phase != "loading":
+            return
+        if status == "ready":
+            self.start_recording()
+        elif status == "failed":
+            self._switch_to_typing("The speech model did not load, so answers are typed for now.")
+
+    # -- recording -----------------------------------------------------------------------------
+
+    def start_recording(self) -> None:
+        """Record the answer, once the speech model is ready."""
+        app = self.mockcall
+        assert self.practice is not None
+        if app.recorder is None:
+            self._switch_to_typing("No microphone is set up, so answers are typed.")
+            return
+        if app.transcriber is None:
+            if app.model_status == "failed":
+                self._switch_to_typing("The speech model did not load, so answers are typed.")
+                return
+            self.notify("Loading the speech model…", timeout=3)
+            self.set_phase("loading")
+            return
+        self.practice.with_transcriber(app.transcriber)
+        self._stop = threading.Event()
+        self._set_prompt_hidden(False)
+        self.set_phase("recording")
+        self._started_at = time.monotonic()
+        self._ticker = self.set_interval(0.25, self._tick)
+        self.record(self.step_index, self._stop)
+
+    def _tick(self) -> None:
+        elapsed = self.query_one("#elapsed", ElapsedTime)
+        elapsed.elapsed = min(time.monotonic() - self._started_at, self.step.time_limit)
+
+    def _stop_clock(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        self.query_one("#level", LevelMeter).level = 0.0
+
+    def _switch_to_typing(self, why: str) -> None:
+        self.notify(why, severity="warning", markup=False)
+        self.typed = True
+        self.set_phase("typing")
+        self.query_one("#typed-answer", TextArea).focus()
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_toggle_recording(self) -> None:
+        """Space: skip the prompt, start recording, or stop recording."""
+        if self.phase in ("waiting", "speaking", "greeting"):
+            if self._reveal is not None:
+                self._reveal.stop()
+            self.workers.cancel_group(self, "speak")
+            self.start_recording()
+        elif self.phase == "ready":
+            self.start_recording()
+        elif self.phase == "recording" and self._stop is not None:
+            self._stop.set()
+            self.set_phase("grading")
+
+    def action_submit(self) -> None:
+        """Check the typed answer."""
+        if not (self.typed and self.phase == "typing"):
+            return
+        text = self.query_one("#typed-answer", TextArea).text.strip()
+        if not text:
+            self.notify("Type an answer first.", severity="warning")
+            return
+        self.set_phase("grading")
+        self.grade_typed(self.step_index, text)
+
+    @on(Button.Pressed, "#submit")
+    def _submit_pressed(self) -> None:
+        self.action_submit()
+
+    def action_retake(self) -> None:
+        """Start the step over: whatever is running is stopped and its result set aside."""
+        self._cancel_jobs()
+        self.begin_step(self.step_index)
+
+    def action_toggle_typed(self) -> None:
+        """Switch between answering aloud and typing."""
+        if self.is_busy and self.phase != "loading":
+            return
+        if not self.typed and self.mockcall.recorder is None:
+            self.notify("No microphone is set up, so answers are typed.", severity="warning")
+        self._cancel_jobs()
+        self.typed = not self.typed or self.mockcall.recorder is None
+        self.begin_step(self.step_index)
+
+    def action_abandon(self) -> None:
+        """Esc: leave the session; takes already saved are kept, a recording in flight is too."""
+        if self.phase in ("recording", "grading") and self._stop is not None:
+            self._stop.set()
+            self.set_phase("abandoning")
+            return
+        if self.phase == "abandoning":
+            return
+        self._cancel_jobs()
+        self._close(abandon=True)
+
+    def _cancel_jobs(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
+        if self._reveal is not None:
+            self._reveal.stop()
+        self._stop_clock()
+        self.workers.cancel_group(self, "speak")
+        self.workers.cancel_group(self, "record")
+
+    def _is_last_step(self) -> bool:
+        return self.step_index + 1 >= len(self.scenario.steps)
+
+    def _close(self, *, abandon: bool) -> None:
+        """End the session in the history and go back to the library."""
+        assert self.practice is not None
+        if abandon:
+            self.practice.abandon()
+            if self.reports:
+                self.notify("Session ended; your takes are saved in Review.")
+        elif self.reports:
+            report = self.practice.finish()
+            passed = sum(step.passed for step in report.steps)
+            verdict = "passed" if report.passed else "needs work"
+            self.notify(
+                f"Session saved: {verdict} ({passed} of {len(report.steps)} steps passed).",
+                severity="information" if report.passed else "warning",
+            )
+        self.dismiss(None)

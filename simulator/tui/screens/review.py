@@ -1,0 +1,145 @@
+"""Review: every past session, filterable by scenario; open one, or see trends."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Label, Select, Static
+
+from simulator.scenario import library
+from simulator.store import SessionSummary
+from simulator.tui.screens.base import MockcallScreen
+
+ALL = ""
+"""The filter value meaning every scenario."""
+
+
+def clip(text: str, width: int) -> str:
+    """TEXT cut to WIDTH characters with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def when(summary: SessionSummary) -> str:
+    """The session's start in local time, to the minute."""
+    return summary.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def result_cell(summary: SessionSummary) -> Text:
+    """✔ passed / ✘ needs work / the status of an unfinished session."""
+    if summary.passed is True:
+        return Text("✔ passed", style="green")
+    if summary.passed is False:
+        return Text("✘ needs work", style="red")
+    return Text(summary.status.replace("_", " "), style="dim")
+
+
+class ReviewScreen(MockcallScreen[None]):
+    """The history list; Enter opens a session, t shows trends for the filter's scenario."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "trends", "Trends"),
+        Binding("f", "filter", "Filter"),
+        Binding("escape", "back", "Back"),
+    ]
+    HELP = (
+        "Every session you practised, newest first. **Enter** opens one to read its transcripts, "
+        "replay takes and compare retakes. **f** filters by scenario, **t** shows trends."
+    )
+
+    def __init__(self, scenario_id: str | None = None) -> None:
+        super().__init__()
+        self.scenario_id = scenario_id
+        """The scenario the list is filtered to, None for all."""
+        self.sessions: list[SessionSummary] = []
+
+    def compose(self) -> ComposeResult:
+        """The filter above the table."""
+        with Horizontal(id="review-filter"):
+            yield Label("Scenario ", id="filter-label")
+            yield Select[str](
+                [],
+                prompt="All scenarios",
+                allow_blank=True,
+                id="scenario-filter",
+                compact=True,
+            )
+        yield DataTable[str | Text](id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Static(id="review-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Fill the filter with the scenarios that have history, and the table."""
+        table = self.query_one("#sessions", DataTable)
+        table.add_columns("#", "Started", "Scenario", "Result", "Takes", "Checks")
+        titles = {e.scenario.id: e.scenario.title for e in library() if e.scenario is not None}
+        for summary in self.mockcall.store.list_sessions():
+            titles.setdefault(summary.scenario_id, summary.title)
+        choices = sorted(((title, sid) for sid, title in titles.items()), key=lambda c: c[0])
+        select = self.query_one("#scenario-filter", Select)
+        select.set_options(choices)
+        if self.scenario_id in titles:
+            select.value = self.scenario_id
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        """Back from a session: nothing changes, but a session may have finished meanwhile."""
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read the sessions for the current filter."""
+        self.sessions = self.mockcall.store.list_sessions(self.scenario_id)
+        table = self.query_one("#sessions", DataTable)
+        table.clear()
+        for s in self.sessions:
+            checks = f"{s.pass_rate:.0%}" if s.pass_rate is not None else "–"
+            table.add_row(
+                str(s.id),
+                when(s),
+                clip(s.title, 26),
+                result_cell(s),
+                str(s.take_count),
+                checks,
+                key=str(s.id),
+            )
+        empty = self.query_one("#review-empty", Static)
+        empty.display = not self.sessions
+        empty.update(
+            "No sessions yet. Practise a scenario from the library and it will show up here."
+            if not self.scenario_id
+            else "No sessions of this scenario yet."
+        )
+
+    @on(Select.Changed, "#scenario-filter")
+    def _filter_changed(self, event: Select.Changed) -> None:
+        value = event.value
+        self.scenario_id = value if isinstance(value, str) and value != ALL else None
+        self.reload()
+
+    @on(DataTable.RowSelected, "#sessions")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        from simulator.tui.screens.session import SessionScreen
+
+        if event.row_key.value is not None:
+            self.app.push_screen(SessionScreen(int(event.row_key.value)))
+
+    def action_filter(self) -> None:
+        """Open the scenario filter."""
+        select = self.query_one("#scenario-filter", Select)
+        select.focus()
+        select.action_show_overlay()
+
+    def action_trends(self) -> None:
+        """Trends for the filtered scenario (or all)."""
+        from simulator.tui.screens.trends import TrendsScreen
+
+        self.app.push_screen(TrendsScreen(self.scenario_id))
+
+    def action_back(self) -> None:
+        """Back to the library."""
+        self.dismiss(None)

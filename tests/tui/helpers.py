@@ -1,0 +1,72 @@
+"""Waiting on the app and reading what is on its screen, for the TUI tests."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.app import App
+from textual.pilot import Pilot
+
+from audio.transcript import Transcript
+from simulator.checks.base import CheckResult, Span
+from simulator.store import Store
+from tests.tui.fakes import FixedTranscriber
+
+
+async def until(pilot: Pilot[None], predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Let the app run until PREDICATE holds (the meter and timers keep it from going idle)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {predicate}")
+        await pilot.pause(0.02)
+
+
+def screen_text(app: App[None]) -> str:
+    """The characters on screen, line by line, as the user sees them."""
+    # Textual has no public text export; the compositor's strips are exactly what gets drawn.
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text.rstrip() for strip in strips)
+
+
+def visible(app: App[None], text: str) -> bool:
+    """True when TEXT appears on screen, allowing for it being wrapped across lines."""
+    flat = " ".join(
+        " ".join(line.strip(" │╭╮╰╯─").split()) for line in screen_text(app).splitlines()
+    )
+    return " ".join(text.split()) in flat
+
+
+def result(
+    check_id: str,
+    status: str,
+    evidence: str = "",
+    tip: str = "",
+    label: str = "",
+    spans: tuple[Span, ...] = (),
+) -> CheckResult:
+    """A check result with a fixed outcome."""
+    return CheckResult(check_id, status, evidence, tip, label or check_id, False, spans)  # type: ignore[arg-type]
+
+
+def timed(text: str) -> Transcript:
+    """TEXT as a timed transcript, a word every 0.3 s."""
+    return FixedTranscriber(text).transcribe(None)
+
+
+def add_session(
+    store: Store,
+    scenario_id: str,
+    title: str,
+    kind: str,
+    takes: list[tuple[int, Transcript, tuple[CheckResult, ...]]],
+    passed: bool,
+) -> int:
+    """Put a finished session with the given takes (step, transcript, results) in the history."""
+    session_id = store.start_session(scenario_id, title, kind, "fake-whisper", "fixed", "{}")
+    for step_index, transcript, results in takes:
+        take_id = store.begin_take(session_id, step_index, f"Question {step_index + 1}?", None)
+        store.complete_take(take_id, transcript, results, duration=transcript.duration)
+    store.finish_session(session_id, passed)
+    return session_id

@@ -1,0 +1,170 @@
+"""Practising: typed answers, spoken answers through the fakes, waiting for the model, retakes."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from textual.message import Message
+from textual.pilot import Pilot
+from textual.widgets import TextArea
+
+from simulator.report import StepReport
+from simulator.tui.app import MockcallApp
+from simulator.tui.messages import AnswerGraded, LevelChanged, SpeechFinished
+from simulator.tui.screens.practice import PracticeScreen
+from simulator.tui.screens.results import ResultsScreen
+from simulator.tui.widgets.checklist import Checklist
+from tests.tui.conftest import SPOKEN_ANSWER
+from tests.tui.fakes import CannedRecorder, FixedTranscriber, InstantVoice
+from tests.tui.helpers import until, visible
+
+NO_NUMBER = (
+    "Hi, this is Jordan Rivera calling about the Senior Data Analyst role. "
+    "I would love to talk about the position. Thanks so much, bye."
+)
+"""A voicemail that forgets the callback number."""
+
+
+def unique(messages: list[Message]) -> list[Message]:
+    """Each message once: the hook sees a message again at every node it bubbles through."""
+    seen: set[int] = set()
+    return [m for m in messages if not (id(m) in seen or seen.add(id(m)))]  # type: ignore[func-returns-value]
+
+
+def graded(messages: list[Message]) -> list[StepReport]:
+    """The reports the app received, in order."""
+    return [m.report for m in unique(messages) if isinstance(m, AnswerGraded)]
+
+
+async def type_answer(pilot: Pilot[None], text: str) -> None:
+    """Type the first word key by key, then the rest at once (pressing every key is slow)."""
+    first, _, rest = text.partition(" ")
+    await pilot.press(*first, "space")
+    pilot.app.screen.query_one(TextArea).insert(rest)
+
+
+async def test_typed_voicemail_without_number_fails_says_phone_and_shows_tip(
+    build_app: Callable[..., MockcallApp],
+) -> None:
+    messages: list[Message] = []
+    app = build_app()
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await app.workers.wait_for_complete()
+        # The library opens on the first scenario, the voicemail screening line.
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, PracticeScreen))
+        practice = app.screen
+        assert isinstance(practice, PracticeScreen)
+        assert practice.scenario.id == "voicemail-screening" and practice.typed
+        await type_answer(pilot, NO_NUMBER)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+
+        (report,) = graded(messages)
+        outcome = {r.id: r for r in report.results}
+        assert outcome["says_phone"].status == "fail"
+        assert outcome["says_name"].status == "pass"
+        # A failure is listed before the passes, with its tip, and is on screen.
+        checklist = app.screen.query_one(Checklist)
+        assert checklist.results[0].status == "fail"
+        tip = outcome["says_phone"].tip
+        assert tip and visible(app, tip)
+        # Typed answers never speak or record.
+        assert not any(isinstance(m, SpeechFinished | LevelChanged) for m in messages)
+        assert practice.query_one(TextArea).text == NO_NUMBER
+
+
+async def test_spoken_voicemail_plays_greeting_records_and_checks(
+    build_app: Callable[..., MockcallApp],
+) -> None:
+    messages: list[Message] = []
+    voice = InstantVoice()
+    app = build_app(voice=voice)
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+
+        # The greeting was spoken as a voicemail (so with the beep), then the answer recorded.
+        assert len(voice.spoken) == 1 and voice.spoken[0][1] is True
+        kinds = [
+            type(m)
+            for m in unique(messages)
+            if isinstance(m, SpeechFinished | LevelChanged | AnswerGraded)
+        ]
+        assert kinds[0] is SpeechFinished and kinds[-1] is AnswerGraded
+        assert LevelChanged in kinds
+        (report,) = graded(messages)
+        assert report.transcript.text == SPOKEN_ANSWER
+        assert report.audio_path is not None and report.audio_path.exists()
+        assert {r.id: r.status for r in report.results}["says_phone"] == "pass"
+
+
+async def test_recording_waits_for_the_model_then_starts(
+    build_app: Callable[..., MockcallApp], canned_wav: Any
+) -> None:
+    release = threading.Event()
+
+    def slow_model() -> FixedTranscriber:
+        release.wait(10)
+        return FixedTranscriber(SPOKEN_ANSWER)
+
+    recorder = CannedRecorder(canned_wav)
+    app = build_app(recorder=recorder, transcriber_factory=slow_model)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PracticeScreen))
+        practice = app.screen
+        assert isinstance(practice, PracticeScreen)
+        await until(pilot, lambda: practice.phase == "loading")
+        assert any("Loading the speech model" in n.message for n in app._notifications)
+        assert recorder.takes == 0
+        release.set()
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        assert recorder.takes == 1
+
+
+async def test_space_stops_recording_and_escape_abandons(
+    build_app: Callable[..., MockcallApp], canned_wav: Any
+) -> None:
+    recorder = CannedRecorder(canned_wav, wait_for_stop=True)
+    app = build_app(recorder=recorder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("enter")
+        await until(pilot, lambda: getattr(app.screen, "phase", "") == "recording")
+        await pilot.press("space")
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await pilot.press("r")
+        await until(pilot, lambda: getattr(app.screen, "phase", "") == "recording")
+        await pilot.press("escape")
+        await until(pilot, lambda: len(app.screen_stack) == 1)
+        await app.workers.wait_for_complete()
+    sessions = app.store.list_sessions()
+    assert len(sessions) == 1
+    # Both takes were kept, the one cut short by Esc included.
+    assert sessions[0].take_count == 2
+
+
+async def test_recorder_failure_is_a_notice_and_typing_still_works(
+    build_app: Callable[..., MockcallApp],
+) -> None:
+    class NoMicrophone:
+        def record(self, out: Any, **kwargs: Any) -> Any:
+            raise OSError("no input device found")
+
+    app = build_app(recorder=NoMicrophone())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("enter")
+        await until(pilot, lambda: getattr(app.screen, "phase", "") == "ready")
+        messages = [n.message for n in app._notifications]
+        assert any("Couldn't record your answer" in m and "no input device" in m for m in messages)
+        await pilot.press("t")
+        practice = app.screen
+        assert isinstance(practice, PracticeScreen) and practice.phase == "typing"
+        await type_answer(pilot, "My name is Jordan Rivera.")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
