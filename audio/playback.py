@@ -70,13 +70,14 @@ def play_samples(
 
     deadline = time.monotonic() + len(frames) / rate + _STALL_GRACE_SECONDS
     with stream:
-        while not finished.wait(_POLL_SECONDS):
+        while not finished.is_set():
             if stop is not None and stop.is_set():
                 stream.abort()
                 return False
             if time.monotonic() > deadline:
                 stream.abort()
                 raise NoOutputDevice(f"speaker {info.name!r} stopped playing")
+            finished.wait(_POLL_SECONDS)
     return True
 
 

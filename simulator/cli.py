@@ -171,9 +171,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     _require_profile_fields(scenario, profile, args.profile)
     answers = [Path(a) for a in args.answer or []]
     _check_answer_count(scenario, len(answers))
-    for path in answers:
-        if not path.is_file():
-            raise UserError(f"{path}: answer audio file not found")
+    if answers:
+        from audio.dsp import read_audio
+
+        for path in answers:
+            if not path.is_file():
+                raise UserError(f"{path}: answer audio file not found")
+            read_audio(path)  # a corrupt or empty file is reported before anything is spoken or saved
     settings = load_settings()
     engine = args.engine or settings.engine
     model = args.model or settings.model

@@ -25,7 +25,7 @@ def grade_step(
         transcript=transcript,
         profile=profile,
         time_limit=step.time_limit,
-        prompt=step.prompt,
+        prompt=step.render_prompt(profile),
         scenario_kind=scenario.kind,
     )
     results: list[CheckResult] = []

@@ -99,9 +99,7 @@ class Practice:
 
     def prompt_text(self, step_index: int) -> str:
         """The interviewer's line for a step, with the profile filled in."""
-        step = self.scenario.steps[step_index]
-        render = getattr(step, "render_prompt", None)
-        return str(render(self.profile)) if callable(render) else step.prompt
+        return self.scenario.steps[step_index].render_prompt(self.profile)
 
     def speak(self, step_index: int, stop: threading.Event) -> None:
         """Wait the step's pause, then say its prompt (a no-op without a voice)."""

@@ -416,7 +416,7 @@ def long_pauses(ctx: CheckContext, params: LongPausesParams) -> CheckResult:
             f"longest pause {_secs(longest)} (limit {_secs(params.max_seconds)})",
         )
     listed = [
-        f'{_secs(g)} at {fmt_time(a.end or 0.0)}, after "{a.text.strip(",.?!")}"'
+        f'{_secs(g)} at {fmt_time(a.end or 0.0)} (after "{a.text.strip(",.?!")}")'
         for a, _, g in long
     ]
     return _result(

@@ -8,7 +8,9 @@ from typing import Any
 
 from textual.message import Message
 
+from audio.devices import DeviceInfo
 from audio.transcript import Segment
+from audio.tts import VoiceInfo
 from simulator.report import SessionReport, StepReport
 
 
@@ -81,4 +83,11 @@ class PreviewFinished(Message):
 class DevicesListed(Message):
     """The audio devices found on this machine."""
 
-    devices: list[Any]
+    devices: list[DeviceInfo]
+
+
+@dataclass
+class VoicesListed(Message):
+    """The voices the speech engine offers."""
+
+    voices: list[VoiceInfo]

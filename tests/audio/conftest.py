@@ -1,35 +1,39 @@
-"""A virtual ALSA sound card for real PortAudio/sounddevice tests on machines without one.
+"""A virtual ALSA sound card, so real PortAudio/sounddevice tests run on machines without one.
 
-The card is an ALSA config (ALSA_CONFIG_PATH = the system's alsa.conf + ours) defining three PCMs:
-``vmic`` (capture only), ``vspeaker`` (playback only) and ``default`` (both). Each wraps a
-``type file`` PCM behind a ``plug`` fixed at S16_LE, mono, 16 kHz, so:
+The card is an ALSA config (ALSA_CONFIG_PATH = the system's alsa.conf, then ours) defining
+``vmic`` (capture only), ``vspeaker`` (playback only) and ``default`` (both), each a ``type
+file`` PCM behind a ``plug``:
 
-- recording reads raw S16_LE mono 16 kHz PCM from ``capture_source`` (``infile``), converted
-  by ALSA to whatever rate/format the stream asks for; every stream open rereads it from the
-  start. It is not paced: a stream reads it as fast as it can, and past its end ALSA repeats
-  stale buffer contents, so tests pad the source with enough silence. Only reads in the
-  card's own format are exact: when ALSA has to convert (rate or sample format) it reads the
-  file ahead and drops frames, hence the recorder's int16 capture and a 48 kHz card variant;
-- playback writes raw S16_LE mono 16 kHz PCM to ``playback_sink`` (truncated at each open).
+- The microphone reads raw S16_LE mono PCM at the card's rate (16 kHz unless asked otherwise)
+  from ``capture_source``, from the start at every stream open. It is not paced: a stream reads
+  as fast as it can, and past the end ALSA repeats stale buffer contents, so tests pad the
+  source with silence. Reads are bit-exact only in the card's own rate and format: when ALSA
+  converts, it reads ahead and drops frames, which is why the recorder captures int16 and a
+  48 kHz variant exists for the resampling path.
+- The speaker writes a 16-bit mono WAV at whatever rate the stream uses to ``playback_sink``
+  (no rate conversion, for the same reason), rewritten at each stream open.
 
-For wall-clock pacing (crash and device-stall tests) ``capture_source`` can be a FIFO that
-``PacedFeeder`` fills at the real rate in 1024-frame writes (atomic, and a multiple of the
-recorder's power-of-two blocks, so every ALSA read is whole; partial reads would insert stale
-frames). PortAudio opens the FIFO while probing devices, so the feeder runs before PortAudio
-starts and reconnects whenever a reader goes away. Those tests run the recorder in a
-subprocess because a stalled FIFO wedges PortAudio's thread.
+Real-time variants for timing tests: the microphone can be a FIFO that ``PacedFeeder`` fills at
+16 kHz in 1024-frame writes (atomic, and a multiple of the recorder's power-of-two blocks, so
+no ALSA read is partial; a partial read inserts stale frames), and the speaker can be a FIFO
+that ``PacedDrain`` empties at 16 kHz. PortAudio opens every device while probing, so feeders
+and drains run before PortAudio starts and survive its opens and closes. A stalled FIFO wedges
+PortAudio's thread, so the microphone-FIFO tests run the recorder in a subprocess.
 
-sounddevice scans devices when it is imported; ``activate()`` sets ALSA_CONFIG_PATH and, if
-sounddevice was already imported, re-initialises PortAudio so the new card is seen.
+sounddevice scans devices when imported; ``activate()`` sets ALSA_CONFIG_PATH and, if
+sounddevice is already imported, re-initialises PortAudio so the new card is what it sees.
 """
 
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
+import select
 import sys
 import threading
 import time
+import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,22 +45,26 @@ from numpy.typing import NDArray
 SYSTEM_ALSA_CONF = Path("/usr/share/alsa/alsa.conf")
 """Defines ALSA's plugin types; ALSA_CONFIG_PATH replaces it, so the card lists it first."""
 RATE = 16000
-"""Rate of the card's raw capture and playback files."""
+"""The card's default rate, and the rate of the paced FIFOs."""
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def _file_pcm(direction: str, path: Path, rate: int) -> str:
-    """An ALSA PCM that records from or plays to a raw S16_LE mono file at rate."""
-    if direction == "capture":
-        inner = f'type file; slave.pcm "null"; file "/dev/null"; infile "{path}"; format "raw"'
-    else:
+def _capture_pcm(path: Path, rate: int) -> str:
+    """ALSA capture from raw S16_LE mono PCM at rate in path."""
+    inner = f'type file; slave.pcm "null"; file "/dev/null"; infile "{path}"; format "raw"'
+    slave = f"slave {{ pcm {{ {inner} }} format S16_LE rate {rate} channels 1 }}"
+    return f"  capture.pcm {{ type plug; {slave} }}\n"
+
+
+def _playback_pcm(path: Path, raw_rate: int | None) -> str:
+    """ALSA playback into path: raw S16_LE mono at raw_rate, or a WAV at the stream's rate."""
+    if raw_rate:
         inner = f'type file; slave.pcm "null"; file "{path}"; format "raw"'
-    return (
-        f"  {direction}.pcm {{\n"
-        f"    type plug\n"
-        f"    slave {{ pcm {{ {inner} }} format S16_LE rate {rate} channels 1 }}\n"
-        f"  }}\n"
-    )
+        slave = f"slave {{ pcm {{ {inner} }} format S16_LE rate {raw_rate} channels 1 }}"
+    else:
+        inner = f'type file; slave.pcm "null"; file "{path}"; format "wav"'
+        slave = f"slave {{ pcm {{ {inner} }} format S16_LE channels 1 }}"
+    return f"  playback.pcm {{ type plug; {slave} }}\n"
 
 
 @dataclass(frozen=True)
@@ -66,30 +74,38 @@ class VirtualCard:
     config: Path
     """Our asound.conf."""
     capture_source: Path | None
-    """Raw S16_LE mono 16 kHz PCM the microphone delivers (None: the card has no microphone)."""
+    """Raw S16_LE mono PCM at ``rate`` the microphone delivers; None: no microphone."""
     playback_sink: Path
-    """Raw S16_LE mono 16 kHz PCM the speaker has played."""
+    """What the speaker played: a 16-bit mono WAV, or (paced speaker) a FIFO of raw 16 kHz PCM."""
     rate: int = RATE
-    """The card's native rate: of capture_source and playback_sink."""
+    """The microphone's native rate."""
 
     @classmethod
     def create(
-        cls, folder: Path, *, microphone: bool = True, fifo: bool = False, rate: int = RATE
+        cls,
+        folder: Path,
+        *,
+        microphone: bool = True,
+        fifo: bool = False,
+        rate: int = RATE,
+        paced_speaker: bool = False,
     ) -> VirtualCard:
-        """Write a card's config (and an empty capture file or a FIFO) into folder."""
+        """Write a card's config, and its capture file or FIFOs, into folder."""
         folder.mkdir(parents=True, exist_ok=True)
-        source = folder / ("mic.fifo" if fifo else "mic.raw") if microphone else None
-        sink = folder / "speaker.raw"
+        source = (folder / ("mic.fifo" if fifo else "mic.raw")) if microphone else None
+        sink = folder / ("speaker.fifo" if paced_speaker else "speaker.wav")
         if source is not None:
             if fifo:
                 os.mkfifo(source)
             else:
                 source.write_bytes(b"")
-        sink.write_bytes(b"")
+        if paced_speaker:
+            os.mkfifo(sink)
         text = ""
         if source is not None:
-            text += 'pcm.vmic {\n  type asym\n' + _file_pcm("capture", source, rate) + "}\n"
-        text += 'pcm.vspeaker {\n  type asym\n' + _file_pcm("playback", sink, rate) + "}\n"
+            text += "pcm.vmic {\n  type asym\n" + _capture_pcm(source, rate) + "}\n"
+        playback = _playback_pcm(sink, RATE if paced_speaker else None)
+        text += "pcm.vspeaker {\n  type asym\n" + playback + "}\n"
         text += 'pcm.!default {\n  type asym\n  playback.pcm "vspeaker"\n'
         if source is not None:
             text += '  capture.pcm "vmic"\n'
@@ -115,9 +131,12 @@ class VirtualCard:
         assert self.capture_source is not None, "this card has no microphone"
         self.capture_source.write_bytes(np.asarray(samples, dtype="<i2").tobytes())
 
-    def played(self) -> NDArray[np.int16]:
-        """Everything the speaker played since its last open."""
-        return np.frombuffer(self.playback_sink.read_bytes(), dtype="<i2")
+    def played(self) -> tuple[NDArray[np.int16], int]:
+        """What the speaker's last stream played, and that stream's rate."""
+        with wave.open(str(self.playback_sink), "rb") as wav:
+            assert (wav.getnchannels(), wav.getsampwidth()) == (1, 2)
+            data = wav.readframes(wav.getnframes())
+            return np.frombuffer(data, dtype="<i2"), wav.getframerate()
 
 
 def activate(card: VirtualCard) -> None:
@@ -145,9 +164,9 @@ def virtual_card(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtualCa
 
 @pytest.fixture
 def card(virtual_card: VirtualCard) -> Iterator[VirtualCard]:
-    """The virtual card with its microphone silent and its speaker file empty."""
+    """The virtual card with its microphone silent and nothing played yet."""
     virtual_card.feed(np.zeros(0, dtype=np.int16))
-    virtual_card.playback_sink.write_bytes(b"")
+    virtual_card.playback_sink.unlink(missing_ok=True)
     yield virtual_card
 
 
@@ -162,7 +181,7 @@ def micless_card(virtual_card: VirtualCard, tmp_path: Path) -> Iterator[VirtualC
 
 @pytest.fixture
 def card_48k(virtual_card: VirtualCard, tmp_path: Path) -> Iterator[VirtualCard]:
-    """A card running natively at 48 kHz (so nothing in ALSA converts), active for one test."""
+    """A card whose microphone runs natively at 48 kHz, active for one test."""
     card = VirtualCard.create(tmp_path / "card-48k", rate=48000)
     activate(card)
     yield card
@@ -170,10 +189,10 @@ def card_48k(virtual_card: VirtualCard, tmp_path: Path) -> Iterator[VirtualCard]
 
 
 class PacedFeeder:
-    """Feeds int16 samples into a FIFO at the real rate, reconnecting whenever the reader leaves."""
+    """Feeds int16 samples into a FIFO at 16 kHz, reconnecting whenever the reader leaves."""
 
     CHUNK = 1024
-    """Frames per write: 2 KiB, below PIPE_BUF so each write lands whole."""
+    """Frames per write: 2 KiB, below PIPE_BUF, so each write lands whole."""
 
     def __init__(self, fifo: Path, samples: NDArray[np.int16]) -> None:
         self._fifo = fifo
@@ -186,7 +205,7 @@ class PacedFeeder:
 
     @property
     def position(self) -> int:
-        """Frames written so far (over all connections)."""
+        """Frames written so far, over all connections."""
         with self._lock:
             return self._position
 
@@ -195,7 +214,7 @@ class PacedFeeder:
         return self
 
     def pause(self) -> int:
-        """Stop writing but keep the FIFO open (a device that stops delivering); the position."""
+        """Stop writing but keep the FIFO open, like a device that stops delivering."""
         with self._lock:
             self._paused.set()
             return self._position
@@ -217,7 +236,7 @@ class PacedFeeder:
             try:
                 self._write_paced(fd)
             except BrokenPipeError:
-                pass  # PortAudio closed its probe; the next open is the next reader
+                pass  # PortAudio closed a probe; the next open is the next reader
             finally:
                 os.close(fd)
 
@@ -240,6 +259,70 @@ class PacedFeeder:
             delay = started + written_here / RATE - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
+
+
+class PacedDrain:
+    """Empties a speaker FIFO at 16 kHz, so playing into it takes wall-clock time."""
+
+    CHUNK = 512
+    """Frames per read."""
+
+    def __init__(self, fifo: Path) -> None:
+        # O_RDWR never blocks on a FIFO and holds a writer reference too, so PortAudio's opens
+        # never wait and reads never see end-of-file between its streams.
+        self._fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
+        # The smallest pipe buffer: playback runs at most ~0.13 s ahead of the drain.
+        fcntl.fcntl(self._fd, fcntl.F_SETPIPE_SZ, 4096)
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._frames = 0
+        self._thread = threading.Thread(target=self._run, name="paced-drain", daemon=True)
+
+    @property
+    def frames(self) -> int:
+        """Frames consumed so far."""
+        with self._lock:
+            return self._frames
+
+    def start(self) -> PacedDrain:
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        os.close(self._fd)
+
+    def _run(self) -> None:
+        started = time.monotonic()
+        consumed_here = 0
+        while not self._stop.is_set():
+            ready, _, _ = select.select([self._fd], [], [], 0.05)
+            if not ready:
+                # Idle time is no credit: pacing restarts with the next data.
+                started, consumed_here = time.monotonic(), 0
+                continue
+            try:
+                data = os.read(self._fd, self.CHUNK * 2)
+            except BlockingIOError:
+                continue
+            with self._lock:
+                self._frames += len(data) // 2
+            consumed_here += len(data) // 2
+            delay = started + consumed_here / RATE - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+
+
+@pytest.fixture
+def paced_speaker(virtual_card: VirtualCard, tmp_path: Path) -> Iterator[PacedDrain]:
+    """A card whose speaker plays in real time, active for one test; yields its drain."""
+    card = VirtualCard.create(tmp_path / "paced-speaker", microphone=False, paced_speaker=True)
+    drain = PacedDrain(card.playback_sink).start()
+    activate(card)
+    yield drain
+    activate(virtual_card)
+    drain.close()
 
 
 def tone(freq: float, seconds: float, level: float = 0.5, rate: int = RATE) -> NDArray[np.int16]:

@@ -48,7 +48,7 @@ def answer() -> Transcript:
     words: list[Word] = []
     at = 0.4
     for index, text in enumerate(WORDS.split()):
-        if index == 10:
+        if index == 11:
             at += 3.0
         words.append(Word(f" {text}", round(at, 2), round(at + 0.25, 2)))
         at += 0.35
@@ -73,7 +73,7 @@ def report() -> StepReport:
             'Heard "six one seven five five" at 0:08: only 5 of 10 digits.',
             "Say the whole number slowly, in groups: 617 555 0142.",
             "Callback number said",
-            spans=(Span(12, 16, "miss"),),
+            spans=(Span(14, 18, "miss"),),
         ),
         result(
             "mentions_role",
@@ -96,7 +96,7 @@ def report() -> StepReport:
             "3.1 s pause at 0:03.",
             "Keep going: a short breath is fine.",
             "No long pauses",
-            spans=(Span(9, 10, "pause"),),
+            spans=(Span(10, 11, "pause"),),
         ),
         result("no_profanity", "pass", "", label="No profanity"),
     )

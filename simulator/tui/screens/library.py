@@ -106,14 +106,13 @@ class LibraryScreen(MockcallScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Fill the library; a broken scenario file is a notice, not a crash."""
+        """Title the list."""
         self.query_one("#scenario-list", OptionList).border_title = "mockcall · scenarios"
-        self.refresh_library()
 
     def on_screen_resume(self) -> None:
-        """Coming back from a session or the profile form: results and profile may have changed."""
-        if self.entries:
-            self.refresh_library()
+        """Fill the library when shown, and again on coming back from a session or the profile
+        form, whose results and details may have changed; a broken file is a notice, not a crash."""
+        self.refresh_library()
 
     def refresh_library(self) -> None:
         """Re-read the scenario files, the last results and the profile."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any, ClassVar, Literal
 
@@ -11,15 +12,23 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.suggester import SuggestFromList
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 from textual.worker import Worker
 
+from audio.devices import DeviceInfo
 from simulator import locations
 from simulator.errors import UserError
 from simulator.scenario import Persona
 from simulator.session import AnswerRecorder, PromptVoice
 from simulator.settings import ENGINES, VOICE_KINDS, Settings, save_settings, update_settings
-from simulator.tui.messages import DevicesListed, LevelChanged, MicTestFinished, PreviewFinished
+from simulator.tui.messages import (
+    DevicesListed,
+    LevelChanged,
+    MicTestFinished,
+    PreviewFinished,
+    VoicesListed,
+)
 from simulator.tui.screens.base import MockcallScreen
 from simulator.tui.widgets.level_meter import LevelMeter
 
@@ -41,14 +50,16 @@ NUMBER_FIELDS: tuple[tuple[str, str, Literal["integer", "number"]], ...] = (
 """The threshold settings: field, label and input type."""
 
 
-def device_options(devices: list[Any], *, inputs: bool, current: str) -> list[tuple[str, str]]:
+def device_options(
+    devices: Sequence[DeviceInfo], *, inputs: bool, current: str
+) -> list[tuple[str, str]]:
     """Select options for the devices that can record (INPUTS) or play, plus the default."""
     options = [("System default", DEFAULT_DEVICE)]
     for device in devices:
-        channels = getattr(device, "max_input_channels" if inputs else "max_output_channels", 0)
-        if channels:
-            index = str(getattr(device, "index", ""))
-            options.append((f"{index}: {getattr(device, 'name', '?')}", index))
+        if device.max_input_channels if inputs else device.max_output_channels:
+            default = device.is_default_input if inputs else device.is_default_output
+            label = f"{device.index}: {device.name}" + (" (default)" if default else "")
+            options.append((label, str(device.index)))
     if current and current not in {value for _, value in options}:
         options.append((f"{current} (not found now)", current))
     return options
@@ -155,8 +166,9 @@ class SettingsScreen(MockcallScreen[Settings | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Look for audio devices in the background (PortAudio can take a moment)."""
+        """Look for audio devices and voices in the background (both can take a moment)."""
         self.list_devices()
+        self.list_voices(self.mockcall.settings.voice_kind)
 
     def on_unmount(self) -> None:
         """Stop a microphone test or preview still running."""
@@ -205,6 +217,19 @@ class SettingsScreen(MockcallScreen[Settings | None]):
         thread=True,
         exclusive=True,
         exit_on_error=False,
+        group="voices",
+        description="list the voices",
+    )
+    def list_voices(self, kind: str) -> None:
+        """Ask the speech engine which voices it has, for completing the voice field."""
+        from audio.tts import make_voice
+
+        self.post_message(VoicesListed(make_voice(kind).voices()))  # type: ignore[arg-type]
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
         group="mic-test",
         description="test the microphone",
     )
@@ -245,6 +270,16 @@ class SettingsScreen(MockcallScreen[Settings | None]):
             current = str(value) if isinstance(value, str) else getattr(settings, name)
             select.set_options(device_options(message.devices, inputs=inputs, current=current))
             select.value = current
+
+    @on(VoicesListed)
+    def _voices(self, message: VoicesListed) -> None:
+        names = [voice.id for voice in message.voices] + [voice.name for voice in message.voices]
+        self.query_one("#voice", Input).suggester = SuggestFromList(names, case_sensitive=False)
+
+    @on(Select.Changed, "#voice_kind")
+    def _voice_kind_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.list_voices(event.value)
 
     @on(LevelChanged)
     def _level(self, message: LevelChanged) -> None:
