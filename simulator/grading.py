@@ -55,8 +55,13 @@ def _finish(result: CheckResult, label: str, optional: bool) -> CheckResult:
 
 def needed_profile_fields(scenario: Scenario) -> set[str]:
     """The profile fields the scenario's checks compare against."""
-    needs = {"says_name": "name", "says_phone": "phone", "says_email": "email",
-             "mentions_role": "role", "repeats_contact": "phone"}
+    needs = {
+        "says_name": "name",
+        "says_phone": "phone",
+        "says_email": "email",
+        "mentions_role": "role",
+        "repeats_contact": "phone",
+    }
     out: set[str] = set()
     for step in scenario.steps:
         for spec in step.checks:

@@ -77,7 +77,9 @@ def load_profile(path: Path | None = None) -> Profile:
     known = {f.name for f in fields(Profile)}
     unknown = sorted(set(table) - known)
     if unknown:
-        raise UserError(f"{target}: unknown profile field {unknown[0]!r} (known: {', '.join(sorted(known))})")
+        raise UserError(
+            f"{target}: unknown profile field {unknown[0]!r} (known: {', '.join(sorted(known))})"
+        )
     for key, value in table.items():
         if not isinstance(value, str):
             raise UserError(f"{target}: profile.{key}: must be a string")

@@ -156,7 +156,9 @@ class Practice:
         step = self.scenario.steps[step_index]
         session_id = self._session()
         audio_path = self.store.recording_path(session_id, step_index)
-        take_id = self.store.begin_take(session_id, step_index, self.prompt_text(step_index), audio_path)
+        take_id = self.store.begin_take(
+            session_id, step_index, self.prompt_text(step_index), audio_path
+        )
         incremental = IncrementalTranscriber(transcriber, prompt=self._prompt_for_asr())
 
         def on_audio(block: Any) -> None:
@@ -166,7 +168,11 @@ class Practice:
 
         try:
             recording = self.recorder.record(
-                audio_path, time_limit=step.time_limit, stop=stop, on_level=on_level, on_audio=on_audio
+                audio_path,
+                time_limit=step.time_limit,
+                stop=stop,
+                on_level=on_level,
+                on_audio=on_audio,
             )
             transcript = incremental.finish()
         except BaseException:
@@ -185,7 +191,9 @@ class Practice:
         session_id = self._session()
         audio_path = self.store.recording_path(session_id, step_index)
         write_wav(audio_path, samples, 16000)
-        take_id = self.store.begin_take(session_id, step_index, self.prompt_text(step_index), audio_path)
+        take_id = self.store.begin_take(
+            session_id, step_index, self.prompt_text(step_index), audio_path
+        )
         try:
             transcript = transcriber.transcribe(samples, prompt=self._prompt_for_asr())
         except BaseException:

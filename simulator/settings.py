@@ -59,7 +59,9 @@ class Settings:
 
 def _validate(settings: Settings, where: str) -> Settings:
     if settings.engine not in ENGINES:
-        raise UserError(f"{where}: engine must be one of {', '.join(ENGINES)}, not {settings.engine!r}")
+        raise UserError(
+            f"{where}: engine must be one of {', '.join(ENGINES)}, not {settings.engine!r}"
+        )
     if settings.voice_kind not in VOICE_KINDS:
         raise UserError(f"{where}: voice_kind must be one of {', '.join(VOICE_KINDS)}")
     if settings.rate and not 80 <= settings.rate <= 400:

@@ -36,7 +36,7 @@ class SystemPromptVoice:
             rate=self.settings.rate or persona.rate,
             phone_line=persona.phone_line,
             beep_after=voicemail,
-            kind=self.settings.voice_kind,
+            kind="neural" if self.settings.voice_kind == "neural" else "system",
         )
 
     def speak(self, text: str, persona: Persona, *, voicemail: bool, stop: threading.Event) -> None:

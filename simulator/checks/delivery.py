@@ -196,8 +196,9 @@ def within_time(ctx: CheckContext, params: WithinTimeParams) -> CheckResult:
         return _result(
             "within_time",
             "fail",
-            f"spoke for only {_secs(spoken)} ({len(toks)} words)",
-            "That is too short to be an answer: say at least a full sentence or two.",
+            f"spoke for only {_secs(spoken)} ({len(toks)} words; at least "
+            f"{_secs(params.min_seconds)} expected)",
+            "Too short to land: give your point and one concrete detail or example.",
         )
     if limit is None:
         return _result("within_time", "pass", f"spoke for {fmt_time(spoken)} (no limit set)")
@@ -447,6 +448,6 @@ def first_word_latency(ctx: CheckContext, params: FirstWordLatencyParams) -> Che
         "first_word_latency",
         "fail",
         evidence,
-        'Have your first sentence ready before the beep, or buy time out loud ("Good question…").',
+        'Have your first sentence ready before the beep, or buy time aloud ("Good question…").',
         [span([first], "miss")],
     )

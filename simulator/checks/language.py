@@ -1,4 +1,4 @@
-"""Language checks on typed or transcribed text: profanity, recovery lines, declining, owning it."""
+"""Language checks on typed or transcribed answers: wording, tone, and the shape of a story."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from simulator.checks.base import CheckContext, CheckResult, Status
+from simulator.checks.base import CheckContext, CheckResult, NoParams, Status
 from simulator.checks.registry import register
 from simulator.checks.text import (
     Token,
@@ -37,22 +37,9 @@ _NOT = {
     "ain't": "is not",
     "aint": "is not",
 }
-_BARE_NT = (
-    "dont",
-    "didnt",
-    "doesnt",
-    "isnt",
-    "wasnt",
-    "werent",
-    "arent",
-    "couldnt",
-    "shouldnt",
-    "wouldnt",
-    "havent",
-    "hasnt",
-    "hadnt",
-    "mustnt",
-    "neednt",
+_BARE_NT = frozenset(
+    "dont didnt doesnt isnt wasnt werent arent couldnt shouldnt wouldnt havent hasnt hadnt "
+    "mustnt neednt".split()
 )
 _PRONOUN_S = frozenset(
     "it that what there here he she who where how everything nothing this".split()
@@ -219,7 +206,7 @@ def gap(most: int) -> str:
     return rf"(?:[^ .]+ ){{0,{most}}}?"
 
 
-def _first(
+def _find_all(
     doc: Doc, patterns: Iterable[re.Pattern[str]], keep: Callable[[Hit], bool] | None = None
 ) -> list[Hit]:
     hits = [h for p in patterns for h in doc.find(p) if keep is None or keep(h)]
@@ -313,7 +300,7 @@ def profanities(toks: Sequence[Token]) -> list[Token]:
 
 
 @register("no_profanity", "No profanity", general=True)
-def no_profanity(ctx: CheckContext, params: BaseModel) -> CheckResult:
+def no_profanity(ctx: CheckContext, params: NoParams) -> CheckResult:
     """No swear words, censored forms included."""
     toks = tokens(ctx.transcript)
     found = profanities(toks)
@@ -470,17 +457,17 @@ def _wrong_foot_here(doc: Doc, hit: Hit) -> bool:
 
 def recovery_hits(doc: Doc) -> list[Hit]:
     """Every reset or repair line in the answer, in order."""
-    hits = _first(doc, RECOVERY)
+    hits = _find_all(doc, RECOVERY)
     hits += [h for h in doc.find(WRONG_FOOT) if _wrong_foot_here(doc, h)]
     return sorted(hits, key=lambda h: h.start)
 
 
 @register("recovery_line", "Recovery line used")
-def recovery_line(ctx: CheckContext, params: BaseModel) -> CheckResult:
+def recovery_line(ctx: CheckContext, params: NoParams) -> CheckResult:
     """A reset or repair line is used ("can we start again", "let me rephrase that")."""
     hits = recovery_hits(Doc.of(ctx))
     if hits:
-        return _result("recovery_line", "pass", f"reset line: {_quote(hits[0])}", hits=hits[:1])
+        return _result("recovery_line", "pass", f"recovery line: {_quote(hits[0])}", hits=hits[:1])
     return _result(
         "recovery_line",
         "fail",
@@ -748,7 +735,7 @@ def _short_answer(doc: Doc) -> Hit | None:
 
 def disclosures(doc: Doc) -> list[Hit]:
     """What the answer gives away about marriage, family, age, religion, health or origin."""
-    hits = _first(doc, _DISCLOSE, lambda h: _not_hypothetical(doc, h))
+    hits = _find_all(doc, _DISCLOSE, lambda h: _not_hypothetical(doc, h))
     for hit in doc.find(ORIGIN):
         place = hit.toks[-1].text.lstrip("\"'(")
         if place[:1].isupper() and _not_hypothetical(doc, hit):
@@ -760,7 +747,7 @@ def disclosures(doc: Doc) -> list[Hit]:
 
 
 @register("declines_personal_question", "Personal question declined")
-def declines_personal_question(ctx: CheckContext, params: BaseModel) -> CheckResult:
+def declines_personal_question(ctx: CheckContext, params: NoParams) -> CheckResult:
     """A personal question is declined or redirected without disclosing the answer."""
     doc = Doc.of(ctx)
     told = disclosures(doc)
@@ -774,7 +761,7 @@ def declines_personal_question(ctx: CheckContext, params: BaseModel) -> CheckRes
             told,
             "miss",
         )
-    declines = _first(doc, _DECLINE)
+    declines = _find_all(doc, _DECLINE)
     if declines:
         return _result(
             "declines_personal_question",
@@ -807,6 +794,8 @@ _OWN = rx(
     r" (?:full |complete |total |all |the |100 percent |a hundred percent |my share of |some "
     r"|responsibility |ownership )*(?:responsibility|ownership|the blame|blame|accountability)",
     r"my (?:fault|mistake|mistakes|bad|error|blunder|misstep|oversight|own doing|responsibility)",
+    r"(?:nobody's|no one's) (?:fault|mistake) but (?:mine|my own)",
+    r"(?:fault|mistake|blame) (?:is|was) (?:all |entirely |completely )?mine",
     r"(?:was|is) (?:entirely |completely |totally |all |squarely )?on my (?:end|side|part)",
     r"i own (?:that|it|this|the|my|up)",
     r"owning (?:that|it|up)",
@@ -836,8 +825,8 @@ _SELF_FACT = rx(
     r"i (?:was not|was|got)"
     r" (?:as |well |fully |really |that |a bit |a little |way |too |so |super |pretty |very "
     r"|extremely |incredibly |kind of |sort of |quite )*(?:prepared|ready|unprepared"
-    r"|underprepared|late|nervous|disorganized|scattered|flustered|long-winded|rambling|off|vague|defensive|short"
-    r"|curt|rude|distracted|tired|on time|on my game)",
+    r"|underprepared|late|nervous|disorganized|scattered|flustered|long-winded|rambling|off"
+    r"|vague|defensive|short|curt|rude|distracted|tired|on time|on my game)",
     r"i (?:talked|spoke|went|answered|rushed|rambled) (?:way |far |much |a bit |a little )?"
     r"(?:too )?(?:fast|much|long|quickly|on|off topic)",
     r"(?:i am|i have been|i was) (?:honestly |really )?(?:kicking myself|beating myself up)",
@@ -869,8 +858,10 @@ _EVENT_FACT = rx(
 _FAULT = rx(
     r"(?:not|never|none of (?:it|this|that) (?:was|is)) (?:really |entirely |exactly |totally "
     r"|actually |at all |even |remotely )?my fault",
-    r"(?:the|their|his|her|your|[^ .]+'s) (?:fault|mistake|problem|screw-up|screwup)"
-    r"(?! (?:for|of) me)",
+    # "the recruiter's fault", "their fault"; not "nobody's fault but mine".
+    r"(?:(?:the|their|his|her|your) )?(?!nobody's|anybody's|anyone's|no one's)[^ .]+'s"
+    r" (?:fault|mistake|screw-up|screwup)(?! but (?:mine|me|my))",
+    r"(?:their|his|her|your) (?:fault|mistake|screw-up|screwup)",
     r"(?:fault|mistake) (?:was|is) (?:entirely |all |really )?(?:theirs|his|hers|yours)",
     r"(?:blame|blaming) (?:the|them|him|her|you|traffic|the traffic|my (?:alarm|car|train"
     r"|manager|boss|commute)|whoever)",
@@ -921,12 +912,10 @@ _SARCASM = frozenset({"sure", "obviously", "apparently", "guess", "right", "cour
 
 def _not_negated(doc: Doc, hit: Hit) -> bool:
     """'I'm not going to blame the traffic' refuses to blame."""
-    return not set(doc.before(hit, 4)) & {
-        "not",
-        "never",
-        "cannot",
-        "refuse",
-    } or hit.said.startswith("not")
+    return hit.said.startswith("not") or not set(doc.before(hit, 4)) & _NEGATIONS
+
+
+_NEGATIONS = frozenset({"not", "never", "cannot", "refuse"})
 
 
 def _sincere(doc: Doc, hit: Hit) -> bool:
@@ -944,7 +933,7 @@ _CONCESSION = re.compile(r" (?:[^ .]+ ){0,2}?(?:sure|i guess|whatever|fine|okay|
 
 
 @register("takes_responsibility", "Takes responsibility")
-def takes_responsibility(ctx: CheckContext, params: BaseModel) -> CheckResult:
+def takes_responsibility(ctx: CheckContext, params: NoParams) -> CheckResult:
     """Owns the mistake, or states the facts without blaming anyone.
 
     Mixed answers: 'fault'-style blame ("it wasn't my fault", "it was the recruiter's fault")
@@ -952,10 +941,10 @@ def takes_responsibility(ctx: CheckContext, params: BaseModel) -> CheckResult:
     didn't tell me") pass only when the answer also owns its part ("…but I should have asked").
     """
     doc = Doc.of(ctx)
-    fault = _first(doc, [_FAULT], lambda h: _not_negated(doc, h))
-    owned = _first(doc, [_OWN], lambda h: _sincere(doc, h))
-    accused = _first(doc, [_ACCUSE])
-    facts = _first(doc, [_SELF_FACT, _EVENT_FACT])
+    fault = _find_all(doc, [_FAULT], lambda h: _not_negated(doc, h))
+    owned = _find_all(doc, [_OWN], lambda h: _sincere(doc, h))
+    accused = _find_all(doc, [_ACCUSE])
+    facts = _find_all(doc, [_SELF_FACT, _EVENT_FACT])
     tip_blame = 'Own your part first ("I should have asked about the format"), then any context.'
     if fault:
         return _result(
@@ -990,7 +979,8 @@ def takes_responsibility(ctx: CheckContext, params: BaseModel) -> CheckResult:
 # keywords
 
 # Derivational endings stripped after text.stem so "management" meets "managed", "automation"
-# meets "automate", "leadership" meets "leader". A stem keeps at least four letters ("user").
+# meets "automate", "leadership" meets "leader". A stem keeps at least four letters ("user"),
+# five after a bare "-ion".
 _DERIVED = (
     ("izations", "iz"),
     ("ization", "iz"),
@@ -1012,44 +1002,16 @@ _DERIVED = (
 )
 """Derivational endings and what they become ("negotiation" -> "negotiat")."""
 # Past forms a suffix stemmer cannot undo, mapped to the stem of their base verb.
-_IRREGULAR = {
-    "led": "lead",
-    "built": "build",
-    "wrote": "writ",
-    "written": "writ",
-    "ran": "run",
-    "taught": "teach",
-    "sold": "sell",
-    "bought": "buy",
-    "made": "mak",
-    "brought": "bring",
-    "thought": "think",
-    "spoke": "speak",
-    "spoken": "speak",
-    "drove": "driv",
-    "driven": "driv",
-    "grew": "grow",
-    "grown": "grow",
-    "won": "win",
-    "began": "begin",
-    "begun": "begin",
-    "took": "tak",
-    "taken": "tak",
-    "gave": "giv",
-    "given": "giv",
-    "chose": "chos",
-    "drew": "draw",
-    "drawn": "draw",
-    "met": "meet",
-    "sent": "send",
-    "spent": "spend",
-    "kept": "keep",
-    "held": "hold",
-    "told": "tell",
-    "found": "find",
-    "left": "leav",
-    "designed": "design",
-}
+_IRREGULAR = dict(
+    pair.split(":")
+    for pair in (
+        "led:lead built:build wrote:writ written:writ ran:run taught:teach sold:sell bought:buy "
+        "made:mak brought:bring thought:think spoke:speak spoken:speak drove:driv driven:driv "
+        "grew:grow grown:grow won:win began:begin begun:begin took:tak taken:tak gave:giv "
+        "given:giv chose:chos drew:draw drawn:draw met:meet sent:send spent:spend kept:keep "
+        "held:hold told:tell found:find left:leav"
+    ).split()
+)
 
 
 def key_stem(word: str) -> str:
@@ -1065,7 +1027,9 @@ def key_stem(word: str) -> str:
         return base
     for _ in range(2):
         for suffix, replacement in _DERIVED:
-            if base.endswith(suffix) and len(base) - len(suffix) >= 4:
+            # A bare "-ion" needs a longer root: "mission" must not become "miss".
+            least = 5 if suffix.startswith("ion") else 4
+            if base.endswith(suffix) and len(base) - len(suffix) >= least:
                 base = base[: -len(suffix)] + replacement
                 break
         else:
@@ -1116,8 +1080,9 @@ def stems_meet(said: str, wanted: str) -> bool:
 def find_term(toks: Sequence[Token], term: str) -> tuple[Token, ...] | None:
     """The first place the term is said (stems compared), or None.
 
-    A term of several words matches them in order, or in any order within one sentence and a
-    few words ("account management" ~ "managed a book of about 60 accounts").
+    A term of several words matches them in order, or in any order within one sentence and
+    two extra words ("project management" ~ "managed projects"). Wider spreads are not
+    counted: "learned a lot about machines" is not "machine learning".
     """
     wanted = [key_stem(p) for w in words_of(term.replace("/", "-")) for p in _key_parts(w)]
     raw_term = fold(term).strip()
@@ -1355,7 +1320,7 @@ RESULT = rx(
 
 
 @register("star_structure", "STAR story: situation, action, result")
-def star_structure(ctx: CheckContext, params: BaseModel) -> CheckResult:
+def star_structure(ctx: CheckContext, params: NoParams) -> CheckResult:
     """The story has situation, task/action and result markers."""
     doc = Doc.of(ctx)
     parts = {
@@ -1442,11 +1407,11 @@ _HYPOTHETICAL = re.compile(r"next|again|differently|if i|future|hindsight|instea
 _VAGUE_WORDS = frozenset(
     (
         "for at by from into onto than as how what who where why these those its their "
-        "his her each every other another last first more better harder well properly it "
-        "that this things stuff myself confidence "
-        "confident skills skill communication nerves mindset attitude best lot bit everything "
+        "his her each every other another last first better harder well properly it "
+        "that this things stuff confidence confident skills skill communication nerves "
+        "mindset attitude best lot bit everything "
         "anything something thoroughly carefully again ahead time beforehand interview "
-        "interviews next one future them a the my to and on in for of with be more really "
+        "interviews next one future them a the my to and on in of with be more really "
         "much very so just about also try trying effort work job improve improvement "
         "prepared ready calm relaxed myself focused focus energy positive positivity "
         "growth grow learn learning lesson lessons experience experiences mistake mistakes "
@@ -1560,7 +1525,7 @@ def lesson_hits(doc: Doc) -> tuple[list[Hit], list[Hit]]:
 
 
 @register("names_lesson", "Concrete lesson named")
-def names_lesson(ctx: CheckContext, params: BaseModel) -> CheckResult:
+def names_lesson(ctx: CheckContext, params: NoParams) -> CheckResult:
     """States a concrete next-time action, not a vague resolution."""
     doc = Doc.of(ctx)
     concrete, vague = lesson_hits(doc)

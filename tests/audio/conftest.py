@@ -11,7 +11,8 @@ file`` PCM behind a ``plug``:
   converts, it reads ahead and drops frames, which is why the recorder captures int16 and a
   48 kHz variant exists for the resampling path.
 - The speaker writes a 16-bit mono WAV at whatever rate the stream uses to ``playback_sink``
-  (no rate conversion, for the same reason), rewritten at each stream open.
+  (no rate conversion, for the same reason), rewritten at each stream open: ``played_exact()``
+  returns it as is, ``played()`` at 16 kHz.
 
 Real-time variants for timing tests: the microphone can be a FIFO that ``PacedFeeder`` fills at
 16 kHz in 1024-frame writes (atomic, and a multiple of the recorder's power-of-two blocks, so
@@ -41,6 +42,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from numpy.typing import NDArray
+
+from audio.dsp import from_int16, resample, to_int16
 
 SYSTEM_ALSA_CONF = Path("/usr/share/alsa/alsa.conf")
 """Defines ALSA's plugin types; ALSA_CONFIG_PATH replaces it, so the card lists it first."""
@@ -131,17 +134,24 @@ class VirtualCard:
         assert self.capture_source is not None, "this card has no microphone"
         self.capture_source.write_bytes(np.asarray(samples, dtype="<i2").tobytes())
 
-    def played(self) -> tuple[NDArray[np.int16], int]:
-        """What the speaker's last stream played, and that stream's rate."""
+    def played_exact(self) -> tuple[NDArray[np.int16], int]:
+        """What the speaker's last stream played, sample for sample, and that stream's rate."""
         with wave.open(str(self.playback_sink), "rb") as wav:
             assert (wav.getnchannels(), wav.getsampwidth()) == (1, 2)
             data = wav.readframes(wav.getnframes())
             return np.frombuffer(data, dtype="<i2"), wav.getframerate()
 
+    def played(self) -> NDArray[np.int16]:
+        """What the speaker's last stream played, as int16 at 16 kHz (resampled if need be)."""
+        samples, rate = self.played_exact()
+        if rate == RATE:
+            return samples
+        return to_int16(resample(from_int16(samples), rate, RATE))
 
-def activate(card: VirtualCard) -> None:
-    """Point ALSA at card; make an already-imported sounddevice rescan."""
-    os.environ["ALSA_CONFIG_PATH"] = card.alsa_config_path
+
+def activate(card: VirtualCard | None) -> None:
+    """Point ALSA at card (None: no sound card at all); make imported sounddevice rescan."""
+    os.environ["ALSA_CONFIG_PATH"] = card.alsa_config_path if card else str(SYSTEM_ALSA_CONF)
     if "sounddevice" in sys.modules:
         sd = sys.modules["sounddevice"]
         sd._terminate()
@@ -176,6 +186,14 @@ def micless_card(virtual_card: VirtualCard, tmp_path: Path) -> Iterator[VirtualC
     card = VirtualCard.create(tmp_path / "micless-card", microphone=False)
     activate(card)
     yield card
+    activate(virtual_card)
+
+
+@pytest.fixture
+def no_sound_card(virtual_card: VirtualCard) -> Iterator[None]:
+    """No audio devices at all (this machine's real state), for one test."""
+    activate(None)
+    yield
     activate(virtual_card)
 
 

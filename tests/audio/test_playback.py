@@ -26,7 +26,7 @@ def test_playing_a_prompt_puts_that_speech_on_the_speaker(card: VirtualCard, tmp
 
     assert play_file(prompt) is True
 
-    played, played_rate = card.played()
+    played, played_rate = card.played_exact()
     assert played_rate == rate
     expected = to_int16(samples)
     # PortAudio adds a little silence around the stream; the speech itself arrives unchanged.

@@ -83,8 +83,17 @@ def statuses(report: dict[str, object], step: int = 0) -> dict[str, str]:
 def test_answer_files_get_the_right_contact_checks(
     card: VirtualCard, answers: dict[tuple[str, str], Path], profile: Path, voice_id: str, key: str
 ) -> None:
-    result = run(card, "run", "voicemail-screening", "--answer", str(answers[(voice_id, key)]),
-                 "--profile", str(profile), "--no-voice", "--json")
+    result = run(
+        card,
+        "run",
+        "voicemail-screening",
+        "--answer",
+        str(answers[(voice_id, key)]),
+        "--profile",
+        str(profile),
+        "--no-voice",
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     got = statuses(report)
@@ -95,8 +104,16 @@ def test_answer_files_get_the_right_contact_checks(
 def test_the_greeting_is_spoken_and_the_take_kept(
     card: VirtualCard, answers: dict[tuple[str, str], Path], profile: Path
 ) -> None:
-    result = run(card, "run", "voicemail-screening", "--answer", str(answers[("en-us", "full")]),
-                 "--profile", str(profile), "--json")
+    result = run(
+        card,
+        "run",
+        "voicemail-screening",
+        "--answer",
+        str(answers[("en-us", "full")]),
+        "--profile",
+        str(profile),
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
     played = card.played().astype(np.float64)
     assert len(played) > 16000 * 5, "the greeting should last several seconds"
@@ -126,8 +143,9 @@ def microphone(card: VirtualCard, answers: dict[tuple[str, str], Path]) -> Itera
 def test_microphone_answer_is_recorded_transcribed_and_checked(
     microphone: VirtualCard, profile: Path
 ) -> None:
-    result = run(microphone, "run", "voicemail-screening", "--profile", str(profile),
-                 "--no-voice", "--json")
+    result = run(
+        microphone, "run", "voicemail-screening", "--profile", str(profile), "--no-voice", "--json"
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     got = statuses(report)
@@ -140,19 +158,38 @@ def test_everything_works_with_the_network_cut_off(
 ) -> None:
     probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, text=True)
     assert probe.returncode == 0, f"unshare -n is needed for this test: {probe.stderr.strip()}"
-    result = run(card, "run", "voicemail-screening", "--answer", str(answers[("en-gb+f3", "full")]),
-                 "--profile", str(profile), "--json", unshare=True)
+    result = run(
+        card,
+        "run",
+        "voicemail-screening",
+        "--answer",
+        str(answers[("en-gb+f3", "full")]),
+        "--profile",
+        str(profile),
+        "--json",
+        unshare=True,
+    )
     assert result.returncode == 0, result.stderr
     got = statuses(json.loads(result.stdout))
     assert got["says_name"] == "pass" and got["says_phone"] == "pass"
     assert len(card.played()) > 16000, "the greeting still plays offline"
 
 
-def test_unreadable_answer_file_is_one_line(card: VirtualCard, tmp_path: Path, profile: Path) -> None:
+def test_unreadable_answer_file_is_one_line(
+    card: VirtualCard, tmp_path: Path, profile: Path
+) -> None:
     bad = tmp_path / "corrupt.wav"
     bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
-    result = run(card, "run", "voicemail-screening", "--answer", str(bad), "--profile",
-                 str(profile), "--no-voice")
+    result = run(
+        card,
+        "run",
+        "voicemail-screening",
+        "--answer",
+        str(bad),
+        "--profile",
+        str(profile),
+        "--no-voice",
+    )
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert "corrupt.wav" in result.stderr

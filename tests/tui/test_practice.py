@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -10,12 +12,14 @@ from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
+from audio.transcript import Segment
 from simulator.report import StepReport
 from simulator.tui.app import MockcallApp
-from simulator.tui.messages import AnswerGraded, LevelChanged, SpeechFinished
+from simulator.tui.messages import AnswerGraded, LevelChanged, SegmentTranscribed, SpeechFinished
 from simulator.tui.screens.practice import PracticeScreen
 from simulator.tui.screens.results import ResultsScreen
 from simulator.tui.widgets.checklist import Checklist
+from simulator.tui.widgets.level_meter import LevelMeter
 from tests.tui.conftest import SPOKEN_ANSWER
 from tests.tui.fakes import CannedRecorder, FixedTranscriber, InstantVoice
 from tests.tui.helpers import until, visible
@@ -126,7 +130,7 @@ async def test_recording_waits_for_the_model_then_starts(
         assert recorder.takes == 1
 
 
-async def test_space_stops_recording_and_escape_abandons(
+async def test_recording_shows_live_transcript_and_space_stops_it(
     build_app: Callable[..., MockcallApp], canned_wav: Any
 ) -> None:
     recorder = CannedRecorder(canned_wav, wait_for_stop=True)
@@ -135,17 +139,50 @@ async def test_space_stops_recording_and_escape_abandons(
         await app.workers.wait_for_complete()
         await pilot.press("enter")
         await until(pilot, lambda: getattr(app.screen, "phase", "") == "recording")
+        practice = app.screen
+        assert visible(app, "● Recording")
+        # The meter moved with the canned answer's levels.
+        await until(pilot, lambda: practice.query_one(LevelMeter).level > 0.2)
+        # Segments arriving mid-answer appear as they come.
+        practice.post_message(SegmentTranscribed(Segment(" Hi, this is Jordan", 0.2, 1.1)))
+        practice.post_message(SegmentTranscribed(Segment(" calling back.", 1.3, 2.0)))
+        await until(pilot, lambda: visible(app, "Hi, this is Jordan calling back."))
+        await pilot.press("space")
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+
+
+async def test_retake_mid_answer_and_escape_keep_every_take(
+    build_app: Callable[..., MockcallApp], canned_wav: Any
+) -> None:
+    recorder = CannedRecorder(canned_wav, wait_for_stop=True)
+    app = build_app(recorder=recorder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("enter")
+        await until(pilot, lambda: getattr(app.screen, "phase", "") == "recording")
+        # r mid-answer starts the step over: the prompt again, then a new recording.
+        await pilot.press("r")
+        await until(pilot, lambda: recorder.takes == 2)
+        await until(pilot, lambda: getattr(app.screen, "phase", "") == "recording")
         await pilot.press("space")
         await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
         await pilot.press("r")
+        await until(pilot, lambda: recorder.takes == 3)
         await until(pilot, lambda: getattr(app.screen, "phase", "") == "recording")
         await pilot.press("escape")
         await until(pilot, lambda: len(app.screen_stack) == 1)
         await app.workers.wait_for_complete()
-    sessions = app.store.list_sessions()
-    assert len(sessions) == 1
-    # Both takes were kept, the one cut short by Esc included.
-    assert sessions[0].take_count == 2
+    await until_saved(app, takes=3)
+    (session,) = app.store.list_sessions()
+    assert session.status == "finished"
+
+
+async def until_saved(app: MockcallApp, takes: int) -> None:
+    """Wait for set-aside takes, which finish saving in their own threads, to be in the history."""
+    deadline = time.monotonic() + 10
+    while sum(s.take_count for s in app.store.list_sessions()) < takes:
+        assert time.monotonic() < deadline, "takes were not saved"
+        await asyncio.sleep(0.02)
 
 
 async def test_recorder_failure_is_a_notice_and_typing_still_works(

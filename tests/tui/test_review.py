@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from rich.text import Text
 from textual.pilot import Pilot
@@ -73,6 +75,31 @@ async def test_retake_then_compare_the_two_takes(build_app: Callable[..., Mockca
         assert "Rivera" in [right.plain[s.start : s.end] for s in right.spans if s.style == ADDED]
         assert visible(app, "Take 1") and visible(app, "Take 2")
         assert compare.comparison.b.checks_passed > compare.comparison.a.checks_passed
+
+
+async def test_a_spoken_take_replays_from_the_session(
+    build_app: Callable[..., MockcallApp],
+) -> None:
+    played: list[Path] = []
+
+    def player(path: Path, stop: threading.Event) -> None:
+        played.append(path)
+
+    app = build_app(player=player)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        audio = app.screen.report.audio_path  # type: ignore[attr-defined]
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+        await pilot.press("p")
+        await until(pilot, lambda: bool(played))
+        assert played == [audio]
 
 
 def seed(store: Store) -> None:

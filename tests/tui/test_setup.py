@@ -14,8 +14,8 @@ from simulator.tui.app import MockcallApp
 from simulator.tui.screens.help import HelpScreen
 from simulator.tui.screens.library import LibraryScreen
 from simulator.tui.screens.profile_form import ProfileScreen
-from simulator.tui.screens.settings import SettingsScreen
-from tests.tui.fakes import InstantVoice
+from simulator.tui.screens.settings import PREVIEW_LINE, SettingsScreen
+from tests.tui.fakes import CannedRecorder, InstantVoice
 from tests.tui.helpers import until, visible
 
 
@@ -163,3 +163,26 @@ async def test_broken_settings_and_profile_files_do_not_stop_the_app(
         assert app.settings == Settings()
         # With no readable profile the first-run form opens.
         assert isinstance(app.screen, ProfileScreen)
+
+
+async def test_microphone_test_and_voice_preview(
+    build_app: Callable[..., MockcallApp], canned_wav: Path
+) -> None:
+    voice = InstantVoice()
+    recorder = CannedRecorder(canned_wav)
+    app = build_app(voice=voice, recorder=recorder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        await pilot.press("ctrl+t")
+        # The canned answer peaks at 30%: a usable level.
+        await until(pilot, lambda: visible(app, "Good level (loudest 30%)"))
+        assert recorder.takes == 1
+        assert (locations.cache_dir() / "mic-test.wav").exists()
+        app.screen.query_one("#rate", Input).value = "150"
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: bool(voice.spoken))
+        assert voice.spoken == [(PREVIEW_LINE, False)]
+        # Nothing was saved by testing.
+        assert not locations.settings_file().exists()

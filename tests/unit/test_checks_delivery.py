@@ -105,7 +105,8 @@ def test_within_time_fails_absurdly_short_answers() -> None:
     assert few.evidence.startswith("only 3 words")
     quick = run("within_time", speak(words(6), wpm=400), time_limit=45)  # under 1 s
     assert quick.status == "fail"
-    assert "only" in quick.evidence
+    assert quick.evidence == "spoke for only 0.9 s (6 words; at least 3.0 s expected)"
+    assert run("within_time", speak(words(30)), time_limit=45, min_seconds=20).status == "fail"
 
 
 def test_within_time_with_no_limit_passes_and_says_so() -> None:

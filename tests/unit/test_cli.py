@@ -63,8 +63,19 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 def test_help_lists_every_command() -> None:
     result = mockcall("--help")
     assert result.returncode == 0
-    for command in ("scenarios", "validate", "run", "check", "transcribe", "history", "show",
-                    "export", "profile", "devices", "say"):
+    for command in (
+        "scenarios",
+        "validate",
+        "run",
+        "check",
+        "transcribe",
+        "history",
+        "show",
+        "export",
+        "profile",
+        "devices",
+        "say",
+    ):
         assert command in result.stdout
 
 
@@ -72,18 +83,39 @@ def test_scenarios_json_lists_the_builtins() -> None:
     result = mockcall("scenarios", "--json")
     assert result.returncode == 0, result.stderr
     ids = {entry["id"] for entry in json.loads(result.stdout)}
-    assert {"voicemail-screening", "phone-screen", "wrong-foot-restart", "inappropriate-question",
-            "combative-interviewer", "long-anecdote", "recruiter-debrief",
-            "post-interview-reflection"} <= ids
+    assert {
+        "voicemail-screening",
+        "phone-screen",
+        "wrong-foot-restart",
+        "inappropriate-question",
+        "combative-interviewer",
+        "long-anecdote",
+        "recruiter-debrief",
+        "post-interview-reflection",
+    } <= ids
 
 
 def test_check_json_shape_and_the_missing_number(tmp_path: Path, profile_file: Path) -> None:
     good = write(tmp_path, "good.txt", WITH_NUMBER)
     bad = write(tmp_path, "bad.txt", WITHOUT_NUMBER)
-    passed = mockcall("check", "voicemail-screening", "--answer-text", str(good),
-                      "--profile", str(profile_file), "--json")
-    missed = mockcall("check", "voicemail-screening", "--answer-text", str(bad),
-                      "--profile", str(profile_file), "--json")
+    passed = mockcall(
+        "check",
+        "voicemail-screening",
+        "--answer-text",
+        str(good),
+        "--profile",
+        str(profile_file),
+        "--json",
+    )
+    missed = mockcall(
+        "check",
+        "voicemail-screening",
+        "--answer-text",
+        str(bad),
+        "--profile",
+        str(profile_file),
+        "--json",
+    )
     assert passed.returncode == 0 and missed.returncode == 0, passed.stderr + missed.stderr
     report = json.loads(missed.stdout)
     assert set(report) >= {"scenario", "passed", "steps"}
@@ -104,23 +136,41 @@ def test_check_json_shape_and_the_missing_number(tmp_path: Path, profile_file: P
 
 def test_check_text_report_names_the_miss_and_its_tip(tmp_path: Path, profile_file: Path) -> None:
     bad = write(tmp_path, "bad.txt", WITHOUT_NUMBER)
-    result = mockcall("check", "voicemail-screening", "--answer-text", str(bad),
-                      "--profile", str(profile_file))
+    result = mockcall(
+        "check", "voicemail-screening", "--answer-text", str(bad), "--profile", str(profile_file)
+    )
     assert result.returncode == 0, result.stderr
     assert "says_phone" in result.stdout and "tip:" in result.stdout
 
 
 def test_check_reads_stdin(profile_file: Path) -> None:
-    result = mockcall("check", "voicemail-screening", "--answer-text", "-", "--profile",
-                      str(profile_file), "--json", stdin=WITH_NUMBER)
+    result = mockcall(
+        "check",
+        "voicemail-screening",
+        "--answer-text",
+        "-",
+        "--profile",
+        str(profile_file),
+        "--json",
+        stdin=WITH_NUMBER,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["steps"][0]["transcript"].startswith("Hi")
 
 
 def test_check_is_saved_in_history(tmp_path: Path, profile_file: Path) -> None:
     good = write(tmp_path, "good.txt", WITH_NUMBER)
-    assert mockcall("check", "voicemail-screening", "--answer-text", str(good),
-                    "--profile", str(profile_file)).returncode == 0
+    assert (
+        mockcall(
+            "check",
+            "voicemail-screening",
+            "--answer-text",
+            str(good),
+            "--profile",
+            str(profile_file),
+        ).returncode
+        == 0
+    )
     history = mockcall("history", "--json")
     assert history.returncode == 0, history.stderr
     sessions = json.loads(history.stdout)
@@ -134,30 +184,41 @@ def test_check_is_saved_in_history(tmp_path: Path, profile_file: Path) -> None:
 
 def test_unknown_scenario(tmp_path: Path, profile_file: Path) -> None:
     answer = write(tmp_path, "a.txt", WITH_NUMBER)
-    result = mockcall("check", "no-such-thing", "--answer-text", str(answer),
-                      "--profile", str(profile_file))
+    result = mockcall(
+        "check", "no-such-thing", "--answer-text", str(answer), "--profile", str(profile_file)
+    )
     assert_one_line_error(result, "unknown scenario 'no-such-thing'")
 
 
 def test_missing_answer_file(profile_file: Path) -> None:
-    result = mockcall("check", "voicemail-screening", "--answer-text", "/nope/missing.txt",
-                      "--profile", str(profile_file))
+    result = mockcall(
+        "check",
+        "voicemail-screening",
+        "--answer-text",
+        "/nope/missing.txt",
+        "--profile",
+        str(profile_file),
+    )
     assert_one_line_error(result, "/nope/missing.txt: answer file not found")
 
 
 def test_malformed_profile(tmp_path: Path) -> None:
     broken = write(tmp_path, "broken.toml", 'name = "Jordan\n')
     answer = write(tmp_path, "a.txt", WITH_NUMBER)
-    result = mockcall("check", "voicemail-screening", "--answer-text", str(answer),
-                      "--profile", str(broken))
+    result = mockcall(
+        "check", "voicemail-screening", "--answer-text", str(answer), "--profile", str(broken)
+    )
     assert_one_line_error(result, "not valid TOML")
 
 
 def test_profile_without_a_phone(tmp_path: Path) -> None:
-    no_phone = write(tmp_path, "p.toml", '[profile]\nname = "Jordan Rivera"\nrole = "Data Analyst"\n')
+    no_phone = write(
+        tmp_path, "p.toml", '[profile]\nname = "Jordan Rivera"\nrole = "Data Analyst"\n'
+    )
     answer = write(tmp_path, "a.txt", WITH_NUMBER)
-    result = mockcall("check", "voicemail-screening", "--answer-text", str(answer),
-                      "--profile", str(no_phone))
+    result = mockcall(
+        "check", "voicemail-screening", "--answer-text", str(answer), "--profile", str(no_phone)
+    )
     assert_one_line_error(result, "has no phone")
 
 
@@ -201,8 +262,16 @@ def test_malformed_yaml_is_one_line_with_its_line(tmp_path: Path) -> None:
 
 
 def test_profile_command_writes_and_reads(tmp_path: Path) -> None:
-    result = mockcall("profile", "--name", "José Núñez", "--phone", "+44 20 7946 0958",
-                      "--role", "Nurse", "--json")
+    result = mockcall(
+        "profile",
+        "--name",
+        "José Núñez",
+        "--phone",
+        "+44 20 7946 0958",
+        "--role",
+        "Nurse",
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["name"] == "José Núñez"
     again = mockcall("profile", "--json")

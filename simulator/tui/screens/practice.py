@@ -161,6 +161,7 @@ class PracticeScreen(MockcallScreen[None]):
     def begin_step(self, index: int) -> None:
         """Show step INDEX and start it: speak it, or wait for a typed answer."""
         self.step_index = index
+        self.set_phase("waiting")
         step = self.step
         count = len(self.scenario.steps)
         head = Text(self.scenario.title, style="bold")
