@@ -224,6 +224,11 @@ def record(
 
     try:
         stream.start()
+    except Exception as exc:  # noqa: BLE001 - e.g. the device is busy or was just unplugged
+        _close_stream(stream, _CLOSE_TIMEOUT)
+        take.close()
+        raise NoInputDevice(f"cannot start microphone {info.name!r}: {exc}") from exc
+    try:
         last_block = time.monotonic()
         patience = max(stall_timeout, _FIRST_BLOCK_GRACE)
         while ended_by is None:
@@ -238,7 +243,9 @@ def record(
                 continue
             last_block = time.monotonic()
             patience = stall_timeout
-            mono = from_int16(block[:, 0]) if block.shape[1] == 1 else from_int16(block).mean(axis=1)
+            mono = (
+                from_int16(block[:, 0]) if block.shape[1] == 1 else from_int16(block).mean(axis=1)
+            )
             write(resampler.process(mono))
             if take.frames >= limit_frames:
                 ended_by = "time_limit"

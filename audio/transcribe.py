@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DISFLUENCY_PROMPT",
     "SAMPLE_RATE",
+    "AudioModelError",
     "Engine",
     "FasterWhisperTranscriber",
     "IncrementalTranscriber",
@@ -40,12 +41,23 @@ DISFLUENCY_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like,
 Engine = Literal["faster-whisper", "openai-whisper"]
 """The transcription engines mockcall can run."""
 
-# Whisper's beam search defaults, used by both engines so their results are comparable.
+# Whisper's usual beam width, for both engines so their results are comparable. Temperature
+# fallback is off (faster-whisper's batched pipeline has none): with a prompt, tiny.en tends to
+# "continue" the silent end of the audio, and re-decoding that at five temperatures costs seconds
+# for nothing. It also makes results repeatable.
 _BEAM_SIZE = 5
+_TEMPERATURE = 0.0
+# Both engines see the same speech: Silero VAD with the settings of faster-whisper's batched
+# pipeline, regions merged into pieces of at most one 30 s Whisper window, each decoded once with
+# the prompt (the sequential decoder would prompt only the first window).
+_WINDOW_S = 30
+_VAD_OPTIONS: dict[str, Any] = {"max_speech_duration_s": _WINDOW_S, "min_silence_duration_ms": 160}
 # Prompted tiny.en sometimes appends an outro ("Thank you.", "see you next time") after the last
 # word, as a segment whose words are squeezed into a few hundredths of a second. Real speech
 # needs well over this much time per word, so such segments are dropped.
 _MIN_SECONDS_PER_WORD = 0.08
+# A gap in speech at least this long is a pause where live transcription may cut.
+_PAUSE_S = 0.3
 
 
 class Transcriber(Protocol):
@@ -67,11 +79,10 @@ def build_prompt(name: str | None, role: str | None = None, company: str | None 
     """Prompt that primes Whisper with the speaker's name, target role and company, and fillers.
 
     The profile words make Whisper spell the user's name and role as the checks expect. The
-    verbatim-style fillers come last, where they sway the decoder most, so more "um"s are kept.
+    verbatim-style fillers come first and the profile is woven into the same style, so more "um"s
+    are kept without the name being pushed into answers that never say it.
     """
-    profile = ""
-    if name and name.strip():
-        profile = f"I'm {name.strip()}"
+    profile = f"I'm {name.strip()}" if name and name.strip() else ""
     role_text = f"the {role.strip()} role" if role and role.strip() else ""
     if company and company.strip():
         role_text = f"{role_text or 'the role'} at {company.strip()}"
@@ -82,25 +93,30 @@ def build_prompt(name: str | None, role: str | None = None, company: str | None 
     return f"{DISFLUENCY_PROMPT} So, um, {profile}."
 
 
-def load_audio(audio: Path | NDArray[Any]) -> NDArray[np.float32]:
-    """Return 16 kHz float32 mono samples from a file path or an array already at 16 kHz."""
-    if isinstance(audio, Path | str):
-        import soundfile
-        from scipy.signal import resample_poly
+def load_audio(audio: Path | str | NDArray[Any]) -> NDArray[np.float32]:
+    """Return 16 kHz float32 mono samples from an audio file, or from an array already at 16 kHz.
 
-        samples, rate = soundfile.read(str(audio), dtype="float32", always_2d=True)
-        samples = samples.mean(axis=1)
+    Raises:
+        audio.errors.AudioFileError: the file is missing or cannot be decoded.
+    """
+    if isinstance(audio, Path | str):
+        from audio.dsp import read_audio, resample
+
+        samples, rate = read_audio(audio)
         if rate != SAMPLE_RATE:
-            samples = resample_poly(samples, SAMPLE_RATE, rate)
+            samples = resample(samples, rate, SAMPLE_RATE)
         return np.ascontiguousarray(samples, dtype=np.float32)
-    samples = np.asarray(audio, dtype=np.float32)
+    array = np.asarray(audio)
+    if np.issubdtype(array.dtype, np.integer):
+        array = array.astype(np.float32) / 32768.0
+    samples = np.asarray(array, dtype=np.float32)
     if samples.ndim == 2:
         samples = samples.mean(axis=1, dtype=np.float32)
     return np.ascontiguousarray(samples.reshape(-1))
 
 
 def _quiet_libraries() -> None:
-    """Keep engine logging and warnings off the terminal, which the TUI owns."""
+    """Keep engines off the network and their logging and warnings off the TUI's terminal."""
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ.setdefault("TQDM_DISABLE", "1")
     for name in ("faster_whisper", "whisper"):
@@ -112,12 +128,49 @@ def _quiet_libraries() -> None:
     warnings.filterwarnings("ignore", module=r"(faster_)?whisper(\.|$)")
 
 
-def _speech_chunks(audio: NDArray[np.float32], **options: Any) -> list[dict[str, int]]:
-    """Silero VAD (bundled with faster-whisper) speech regions in samples."""
+def _speech_regions(audio: NDArray[np.float32], **options: Any) -> list[dict[str, int]]:
+    """Speech regions in samples, from the Silero VAD that ships inside faster-whisper."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    chunks: list[dict[str, int]] = get_speech_timestamps(audio, VadOptions(**options))
-    return chunks
+    if len(audio) == 0:
+        return []
+    regions: list[dict[str, int]] = get_speech_timestamps(audio, VadOptions(**options))
+    return regions
+
+
+def _find_cut(
+    audio: NDArray[np.float32], earliest_s: float, latest_s: float
+) -> tuple[int | None, bool]:
+    """Where to end a chunk of audio that starts at audio[0], and whether the chunk has speech.
+
+    Cuts in the middle of the latest pause (a gap in speech of at least _PAUSE_S) that lies
+    between earliest_s and latest_s. Returns None while no such pause exists and the audio is
+    shorter than latest_s; past that, cuts in the longest gap, or at the quietest 20 ms.
+    """
+    earliest, latest = int(earliest_s * SAMPLE_RATE), int(latest_s * SAMPLE_RATE)
+    if len(audio) < earliest:
+        return None, True
+    # Only the stretch where a cut may fall (and a second beyond, to see a pause end) needs VAD.
+    analysed = audio[: latest + SAMPLE_RATE]
+    speech = _speech_regions(analysed, min_silence_duration_ms=100, speech_pad_ms=0)
+    if not speech:
+        return min(len(audio), latest), False
+    edges = [0, *(edge for r in speech for edge in (r["start"], r["end"])), len(analysed)]
+    gaps = [(b, e) for b, e in zip(edges[::2], edges[1::2], strict=True) if e > b]
+    in_range = [(b, e) for b, e in gaps if earliest <= (b + e) // 2 <= latest]
+    pauses = [(b + e) // 2 for b, e in in_range if e - b >= _PAUSE_S * SAMPLE_RATE]
+    if pauses:
+        cut = pauses[-1]
+    elif len(audio) < latest:
+        return None, True
+    elif in_range:
+        cut = max((e - b, (b + e) // 2) for b, e in in_range)[1]
+    else:
+        frame = SAMPLE_RATE // 50
+        usable = (latest - earliest) // frame * frame
+        energy = np.square(audio[earliest : earliest + usable]).reshape(-1, frame).mean(axis=1)
+        cut = earliest + int(np.argmin(energy)) * frame + frame // 2
+    return cut, speech[0]["start"] < cut
 
 
 def _word(text: str, start: float, end: float, probability: float) -> Word:
@@ -130,6 +183,19 @@ def _segment(text: str, words: Iterable[Word]) -> Segment | None:
     if not kept or kept[-1].end - kept[0].start < _MIN_SECONDS_PER_WORD * len(kept):
         return None
     return Segment(text.strip(), kept[0].start, kept[-1].end, kept)
+
+
+def _shifted(segment: Segment, offset: float) -> Segment:
+    """The segment with every time moved later by offset seconds."""
+    if offset == 0:
+        return segment
+    words = tuple(
+        Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability)
+        for w in segment.words
+    )
+    return Segment(
+        segment.text, round(segment.start + offset, 3), round(segment.end + offset, 3), words
+    )
 
 
 class FasterWhisperTranscriber:
@@ -145,12 +211,16 @@ class FasterWhisperTranscriber:
         Args:
             model: None or "tiny.en" for the bundled weights, another cached name, or a directory.
             compute_type: CTranslate2 compute type; int8 is fastest on CPUs.
-            cpu_threads: CPU threads for the engine; 0 lets CTranslate2 decide.
+            cpu_threads: CPU threads for the engine; 0 means one per core.
+
+        Raises:
+            AudioModelError: the model is not on this machine or is damaged.
         """
         self.model_name = model or "tiny.en"
         self.model_path = resolve_model(model)
         self.compute_type = compute_type
-        self.cpu_threads = cpu_threads
+        # CTranslate2's own default is 4 threads, which oversubscribes small machines.
+        self.cpu_threads = cpu_threads or min(os.cpu_count() or 1, 4)
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -162,41 +232,55 @@ class FasterWhisperTranscriber:
         with self._lock:
             if self._model is None:
                 _quiet_libraries()
-                from faster_whisper import WhisperModel
+                from faster_whisper import BatchedInferencePipeline, WhisperModel
 
-                self._model = WhisperModel(
+                model = WhisperModel(
                     str(self.model_path),
                     device="cpu",
                     compute_type=self.compute_type,
                     cpu_threads=self.cpu_threads,
                     local_files_only=True,
                 )
+                self._model = BatchedInferencePipeline(model)
             return self._model
 
     def transcribe(
         self, audio: Path | NDArray[np.float32], *, prompt: str | None = None
     ) -> Transcript:
-        """Transcribe with word timings; silence (VAD finds no speech) gives an empty transcript."""
+        """Transcribe with word timings; silence (VAD finds no speech) gives an empty transcript.
+
+        Args:
+            audio: An audio file, or 16 kHz float32 mono samples.
+            prompt: Text that primes the recogniser (see build_prompt), for every 30 s piece.
+        """
         samples = load_audio(audio)
-        duration = len(samples) / SAMPLE_RATE
-        model = self._loaded()
-        raw_segments, _info = model.transcribe(
-            samples,
-            language="en",
-            beam_size=_BEAM_SIZE,
-            word_timestamps=True,
-            vad_filter=True,
-            initial_prompt=prompt or None,
-            condition_on_previous_text=False,
-            log_progress=False,
-        )
-        segments = [
-            _segment(
-                raw.text, (_word(w.word, w.start, w.end, w.probability) for w in raw.words or ())
+        pipeline = self._loaded()
+        # The pipeline keeps per-call state (the last word's time), so calls are serialised, and
+        # its lazy segments are consumed inside the lock.
+        with self._lock:
+            raw_segments, _info = pipeline.transcribe(
+                samples,
+                language="en",
+                beam_size=_BEAM_SIZE,
+                temperature=_TEMPERATURE,
+                word_timestamps=True,
+                without_timestamps=False,
+                vad_filter=True,
+                vad_parameters=dict(_VAD_OPTIONS),
+                initial_prompt=prompt or None,
+                batch_size=1,
+                log_progress=False,
             )
-            for raw in raw_segments
-        ]
-        return Transcript.from_segments([s for s in segments if s is not None], duration)
+            segments = [
+                _segment(
+                    raw.text,
+                    (_word(w.word, w.start, w.end, w.probability) for w in raw.words or ()),
+                )
+                for raw in raw_segments
+            ]
+        return Transcript.from_segments(
+            [s for s in segments if s is not None], len(samples) / SAMPLE_RATE
+        )
 
 
 class OpenAIWhisperTranscriber:
@@ -205,33 +289,33 @@ class OpenAIWhisperTranscriber:
     engine = "openai-whisper"
 
     def __init__(self, model: str | None = None, *, cache_dir: Path) -> None:
-        """Resolve the checkpoint lazily; the model loads on first use.
+        """Check the engine is installed; the checkpoint is converted and loaded on first use.
 
         Args:
-            model: None or "tiny.en" for the bundled weights; a CTranslate2 directory to convert;
-                or an openai-whisper checkpoint file (.pt).
+            model: None or "tiny.en" for the bundled weights; a CTranslate2 model directory or
+                cached name to convert; or an openai-whisper checkpoint file (.pt).
             cache_dir: Where the converted checkpoint is kept.
+
+        Raises:
+            AudioModelError: openai-whisper or torch is not installed, or the model is missing.
         """
+        _require_openai_whisper()
         self.model_name = model or "tiny.en"
         self.cache_dir = cache_dir
-        self._setting = model
+        self._checkpoint_file: Path | None = None
+        self._model_dir: Path | None = None
+        if model is not None and model.endswith(".pt"):
+            self._checkpoint_file = Path(model).expanduser()
+            if not self._checkpoint_file.is_file():
+                raise AudioModelError(f"openai-whisper checkpoint not found: {model}")
+        elif model not in (None, "", "tiny.en"):
+            self._model_dir = resolve_model(model)
         self._model: Any = None
         self._lock = threading.Lock()
-        _require_openai_whisper()
 
     def load(self) -> None:
         """Convert (once) and load the model now rather than on the first transcription."""
         self._loaded()
-
-    def _checkpoint(self) -> Path:
-        setting = self._setting
-        if setting is not None and setting.endswith(".pt"):
-            path = Path(setting).expanduser()
-            if not path.is_file():
-                raise AudioModelError(f"openai-whisper checkpoint not found: {setting}")
-            return path
-        model_dir = None if setting in (None, "", "tiny.en") else resolve_model(setting)
-        return openai_checkpoint(self.cache_dir, model_dir)
 
     def _loaded(self) -> Any:
         with self._lock:
@@ -240,14 +324,15 @@ class OpenAIWhisperTranscriber:
                 import torch
                 from whisper.model import ModelDimensions, Whisper
 
-                checkpoint = torch.load(self._checkpoint(), map_location="cpu", weights_only=True)
+                path = self._checkpoint_file or openai_checkpoint(self.cache_dir, self._model_dir)
+                checkpoint = torch.load(path, map_location="cpu", weights_only=True)
                 dims = ModelDimensions(**checkpoint["dims"])
                 model = Whisper(dims)
                 model.load_state_dict(checkpoint["model_state_dict"])
                 heads = checkpoint.get("alignment_heads")
                 if heads:
                     # Word timings come from these cross-attention heads; without them
-                    # openai-whisper falls back to all heads of the upper half, which is less exact.
+                    # openai-whisper uses every head of the upper half, which is less exact.
                     mask = torch.zeros(dims.n_text_layer, dims.n_text_head, dtype=torch.bool)
                     for layer, head in heads:
                         mask[layer, head] = True
@@ -258,55 +343,60 @@ class OpenAIWhisperTranscriber:
     def transcribe(
         self, audio: Path | NDArray[np.float32], *, prompt: str | None = None
     ) -> Transcript:
-        """Transcribe with word timings after the same VAD as faster-whisper removes silence."""
+        """Transcribe with word timings; silence (VAD finds no speech) gives an empty transcript.
+
+        Args:
+            audio: An audio file, or 16 kHz float32 mono samples.
+            prompt: Text that primes the recogniser (see build_prompt), for every 30 s piece.
+        """
         import whisper
+        from faster_whisper.vad import collect_chunks
 
         samples = load_audio(audio)
-        duration = len(samples) / SAMPLE_RATE
         model = self._loaded()
-        chunks = _speech_chunks(samples)
-        if not chunks:
-            return Transcript.from_segments([], duration)
-        speech = np.concatenate([samples[c["start"] : c["end"]] for c in chunks])
-        result = whisper.transcribe(
-            model,
-            speech,
-            verbose=None,
-            fp16=False,
-            language="en",
-            beam_size=_BEAM_SIZE,
-            best_of=_BEAM_SIZE,
-            word_timestamps=True,
-            initial_prompt=prompt or None,
-            condition_on_previous_text=False,
-        )
-        timeline = _SpeechTimeline(chunks)
-        segments = []
-        for raw in result["segments"]:
-            words = [
-                timeline.word(w["word"], w["start"], w["end"], w["probability"])
-                for w in raw.get("words", ())
-            ]
-            segment = _segment(raw["text"], words)
-            if segment is not None:
-                segments.append(segment)
-        return Transcript.from_segments(segments, duration)
+        segments: list[Segment] = []
+        regions = _speech_regions(samples, **_VAD_OPTIONS)
+        if regions:
+            pieces, metadata = collect_chunks(samples, regions, max_duration=_WINDOW_S)
+            for piece, meta in zip(pieces, metadata, strict=True):
+                result = whisper.transcribe(
+                    model,
+                    np.ascontiguousarray(piece, dtype=np.float32),
+                    verbose=None,
+                    fp16=False,
+                    language="en",
+                    beam_size=_BEAM_SIZE,
+                    temperature=_TEMPERATURE,
+                    word_timestamps=True,
+                    initial_prompt=prompt or None,
+                    condition_on_previous_text=False,
+                )
+                timeline = _SpeechTimeline(meta["segments"])
+                for raw in result["segments"]:
+                    words = (
+                        timeline.word(w["word"], w["start"], w["end"], w["probability"])
+                        for w in raw.get("words", ())
+                    )
+                    segment = _segment(raw["text"], words)
+                    if segment is not None:
+                        segments.append(segment)
+        return Transcript.from_segments(segments, len(samples) / SAMPLE_RATE)
 
 
 class _SpeechTimeline:
-    """Maps times in the VAD-joined speech back to times in the original audio."""
+    """Maps times in VAD-joined speech back to times in the original audio."""
 
-    def __init__(self, chunks: list[dict[str, int]]) -> None:
+    def __init__(self, regions: list[dict[str, int]]) -> None:
         self._ends: list[float] = []
         self._shifts: list[float] = []
         joined = 0
-        for chunk in chunks:
-            self._shifts.append((chunk["start"] - joined) / SAMPLE_RATE)
-            joined += chunk["end"] - chunk["start"]
+        for region in regions:
+            self._shifts.append((region["start"] - joined) / SAMPLE_RATE)
+            joined += region["end"] - region["start"]
             self._ends.append(joined / SAMPLE_RATE)
 
     def word(self, text: str, start: float, end: float, probability: float) -> Word:
-        # Both ends use the chunk holding the word's middle, as faster-whisper does, so a word is
+        # Both ends use the region holding the word's middle, as faster-whisper does, so a word is
         # never stretched across removed silence.
         middle = (float(start) + float(end)) / 2
         index = next((i for i, e in enumerate(self._ends) if middle < e), len(self._ends) - 1)
@@ -326,6 +416,11 @@ def _require_openai_whisper() -> None:
 def make_transcriber(engine: str, model: str | None, cache_dir: Path) -> Transcriber:
     """Build the transcriber for an engine setting ("faster-whisper" or "openai-whisper").
 
+    Args:
+        engine: "faster-whisper" or "openai-whisper".
+        model: None for the bundled tiny.en, another model name, or a path.
+        cache_dir: Where converted checkpoints are kept (openai-whisper).
+
     Raises:
         AudioModelError: unknown engine, engine not installed, or model not available offline.
     """
@@ -344,15 +439,13 @@ class IncrementalTranscriber:
     feed() takes blocks as they are recorded; a background thread cuts the audio at pauses found
     by VAD (or at the quietest gap once a chunk grows long), transcribes each finished chunk and
     drops its samples, so memory stays bounded however long the answer runs. finish() then only
-    has the tail since the last cut to transcribe. Word times are from the start of the answer.
+    has the tail since the last cut to transcribe. Word times count from the start of the answer.
     """
 
     MIN_CHUNK_S = 4.0
     """A chunk is cut no earlier than this, so Whisper has enough context."""
     MAX_CHUNK_S = 15.0
     """Past this, a chunk is cut at its best gap even if no clear pause was found."""
-    PAUSE_S = 0.35
-    """A gap in speech at least this long is a pause worth cutting at."""
     CHECK_EVERY_S = 0.5
     """The background thread looks for a cut each time this much new audio has arrived."""
 
@@ -362,13 +455,21 @@ class IncrementalTranscriber:
         """Start the background thread.
 
         Args:
-            transcriber: The engine; it must be safe to call from another thread (both are).
+            transcriber: The engine; it is called from the background thread.
             prompt: Passed to every chunk's transcription (see build_prompt).
             samplerate: Rate of the blocks fed in; they are resampled to 16 kHz if it differs.
         """
         self.transcriber = transcriber
+        """The engine that transcribes each chunk."""
         self.prompt = prompt
+        """Primes every chunk's transcription."""
         self.samplerate = samplerate
+        """Rate of the blocks passed to feed()."""
+        self._resampler: Any = None
+        if samplerate != SAMPLE_RATE:
+            from audio.dsp import StreamResampler
+
+            self._resampler = StreamResampler(samplerate, SAMPLE_RATE)
         self._cond = threading.Condition()
         self._blocks: list[NDArray[np.float32]] = []
         self._pending_start = 0
@@ -392,24 +493,21 @@ class IncrementalTranscriber:
 
     @property
     def pending_seconds(self) -> float:
-        """Audio received but not yet transcribed, in seconds."""
+        """Audio received but not yet transcribed (or dropped as silence), in seconds."""
         with self._cond:
             return (self._total - self._pending_start) / SAMPLE_RATE
 
     @property
     def examined_seconds(self) -> float:
-        """Audio the background thread has looked at for a cut so far, in seconds."""
+        """How much of the audio the background thread has looked at for a cut, in seconds."""
         with self._cond:
             return self._examined / SAMPLE_RATE
 
     def feed(self, block: NDArray[Any]) -> list[Segment]:
         """Add recorded samples and return the segments finished since the previous call."""
         samples = load_audio(block)
-        if self.samplerate != SAMPLE_RATE and len(samples):
-            from scipy.signal import resample_poly
-
-            resampled = resample_poly(samples, SAMPLE_RATE, self.samplerate)
-            samples = np.asarray(resampled, dtype=np.float32)
+        if self._resampler is not None:
+            samples = np.asarray(self._resampler.process(samples), dtype=np.float32)
         with self._cond:
             if self._stopping:
                 raise RuntimeError("IncrementalTranscriber.feed() called after finish()")
@@ -425,12 +523,16 @@ class IncrementalTranscriber:
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
+            if self._resampler is not None:
+                tail = np.asarray(self._resampler.flush(), dtype=np.float32)
+                self._blocks.append(tail)
+                self._total += len(tail)
         self._thread.join()
         if self._error is not None:
             raise self._error
-        tail = self._take(len(self._pending()))
-        if len(tail[1]):
-            self._transcribe_chunk(*tail)
+        start, rest = self._take(None)
+        if len(rest):
+            self._transcribe_chunk(start, rest)
         return Transcript.from_segments(self._segments, self._total / SAMPLE_RATE)
 
     def cancel(self) -> None:
@@ -442,16 +544,17 @@ class IncrementalTranscriber:
         self._thread.join()
 
     def _pending(self) -> NDArray[np.float32]:
-        """All untranscribed audio as one array (called with the lock held or after the thread)."""
+        """All untranscribed audio as one array; the caller holds the lock."""
         if len(self._blocks) != 1:
             joined = np.concatenate(self._blocks) if self._blocks else np.zeros(0, np.float32)
             self._blocks = [joined]
         return self._blocks[0]
 
-    def _take(self, count: int) -> tuple[int, NDArray[np.float32]]:
-        """Remove the first count pending samples; return them with their absolute start."""
+    def _take(self, count: int | None) -> tuple[int, NDArray[np.float32]]:
+        """Remove the first count (None: all) pending samples; return them with their start."""
         with self._cond:
             pending = self._pending()
+            count = len(pending) if count is None else count
             start = self._pending_start
             self._blocks = [pending[count:]]
             self._pending_start += count
@@ -469,9 +572,12 @@ class IncrementalTranscriber:
                         return
                     self._examined = self._total
                     audio = self._pending()
-                cut, has_speech = self._find_cut(audio)
+                cut, has_speech = _find_cut(audio, self.MIN_CHUNK_S, self.MAX_CHUNK_S)
                 if cut is None:
                     continue
+                if not has_speech:
+                    # Silence only: drop it but keep the last second, which may hold an onset.
+                    cut = max(0, min(cut, len(audio) - SAMPLE_RATE))
                 with self._cond:
                     self._busy = has_speech
                 start, chunk = self._take(cut)
@@ -484,65 +590,12 @@ class IncrementalTranscriber:
                 self._busy = False
 
     def _transcribe_chunk(self, start: int, chunk: NDArray[np.float32]) -> None:
-        transcript = self.transcriber.transcribe(chunk, prompt=self.prompt)
-        offset = start / SAMPLE_RATE
-        shifted = [
-            Segment(
-                s.text,
-                round(s.start + offset, 3),
-                round(s.end + offset, 3),
-                tuple(
-                    Word(
-                        w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability
-                    )
-                    for w in s.words
-                ),
-            )
-            for s in transcript.segments
-        ]
+        try:
+            transcript = self.transcriber.transcribe(chunk, prompt=self.prompt)
+        finally:
+            with self._cond:
+                self._busy = False
+        shifted = [_shifted(s, start / SAMPLE_RATE) for s in transcript.segments]
         with self._cond:
             self._segments.extend(shifted)
             self._unreported.extend(shifted)
-            self._busy = False
-
-    def _find_cut(self, audio: NDArray[np.float32]) -> tuple[int | None, bool]:
-        """Where to end the next chunk (None: keep waiting) and whether the chunk holds speech."""
-        rate = SAMPLE_RATE
-        earliest, latest = int(self.MIN_CHUNK_S * rate), int(self.MAX_CHUNK_S * rate)
-        if len(audio) < earliest:
-            return None, True
-        speech = _speech_chunks(audio, min_silence_duration_ms=100, speech_pad_ms=0)
-        if not speech:
-            # Only silence so far: drop all but the last second, which may hold a word's onset.
-            return len(audio) - rate, False
-        edges = [0] + [edge for c in speech for edge in (c["start"], c["end"])] + [len(audio)]
-        gaps = list(zip(edges[::2], edges[1::2], strict=True))
-        pauses = [
-            (begin + end) // 2
-            for begin, end in gaps
-            if end - begin >= self.PAUSE_S * rate and earliest <= (begin + end) // 2 <= latest
-        ]
-        if pauses:
-            cut = pauses[-1]
-        elif len(audio) < latest:
-            return None, True
-        else:
-            cut = self._forced_cut(audio, gaps, earliest, latest)
-        return cut, speech[0]["start"] < cut
-
-    @staticmethod
-    def _forced_cut(
-        audio: NDArray[np.float32], gaps: list[tuple[int, int]], earliest: int, latest: int
-    ) -> int:
-        """Cut point in a long stretch without a clear pause: its longest gap, else quietest 20 ms."""
-        inner = [
-            (end - begin, (begin + end) // 2)
-            for begin, end in gaps
-            if end > begin and earliest <= (begin + end) // 2 <= latest
-        ]
-        if inner:
-            return max(inner)[1]
-        frame = SAMPLE_RATE // 50
-        usable = (latest - earliest) // frame * frame
-        energy = np.square(audio[earliest : earliest + usable]).reshape(-1, frame).mean(axis=1)
-        return earliest + int(np.argmin(energy)) * frame + frame // 2

@@ -198,7 +198,8 @@ def _run_worker(request: dict[str, Any], timeout: float) -> dict[str, Any]:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     try:
         done = subprocess.run(
-            [sys.executable, "-c", "from audio.tts import _worker_main; _worker_main()"],
+            # -P: a folder named "audio" in the user's working directory must not shadow ours.
+            [sys.executable, "-P", "-c", "from audio.tts import _worker_main; _worker_main()"],
             input=json.dumps(request),
             capture_output=True,
             text=True,
@@ -396,7 +397,8 @@ class PiperVoice:
         worker.start()
         worker.join(timeout)
         if worker.is_alive():
-            raise SpeechError(f"speech synthesis took longer than {timeout:.3g} s and was stopped")
+            # onnxruntime cannot be interrupted; the daemon thread finishes on its own.
+            raise SpeechError(f"speech synthesis took longer than {timeout:.3g} s; gave up on it")
         if "error" in outcome:
             error = outcome["error"]
             raise SpeechError(f"the neural voice failed: {error}") from error
@@ -420,10 +422,11 @@ class PiperVoice:
             return models[0]
         wanted = voice.casefold()
         for model in models:
-            if wanted in model.name.casefold() or wanted in _piper_name(model).casefold():
+            names = (model.name.casefold(), _piper_name(model).casefold())
+            if any(wanted in name for name in names) or wanted == _piper_language(model):
                 return model
-        names = ", ".join(m.name.removesuffix(".onnx") for m in models)
-        raise SpeechError(f"no neural voice matches {voice!r} (installed: {names})")
+        installed = ", ".join(m.name.removesuffix(".onnx") for m in models)
+        raise SpeechError(f"no neural voice matches {voice!r} (installed: {installed})")
 
     def _speak(self, model: Path, text: str, rate: int | None) -> tuple[Any, int]:
         import numpy as np

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -554,8 +553,34 @@ def _role_terms(role: str) -> _RoleTerms | None:
     return _RoleTerms(head, tuple(s for s in stems if s != head), display, acronym)
 
 
+# Short forms people say for one role word ("customer service rep", "dev", "admin"), as stems.
+# Two-letter forms ("PM", "HR") stand for two words and too often for something else ("3 PM").
+_ROLE_SHORT = {
+    stem(short): tuple(stem(w) for w in full.split())
+    for short, full in {
+        "rep": "representative",
+        "reps": "representative",
+        "admin": "administrator administrative administration",
+        "mgr": "manager",
+        "dev": "developer development",
+        "devs": "developer",
+        "eng": "engineer engineering",
+        "engr": "engineer",
+        "tech": "technician technologist technical technology",
+        "asst": "assistant",
+        "coord": "coordinator",
+        "exec": "executive",
+        "ops": "operations",
+        "mktg": "marketing",
+        "acct": "accountant accounting account",
+    }.items()
+}
+
+
 def _stem_matches(heard: str, wanted: str) -> bool:
     if heard == wanted:
+        return True
+    if wanted in _ROLE_SHORT.get(heard, ()):
         return True
     return len(wanted) >= 6 and fuzz.ratio(heard, wanted) >= 85
 
@@ -580,19 +605,28 @@ def mentions_role(ctx: CheckContext, params: NoParams) -> CheckResult:
         for part in re.split(r"[-/]", tok.norm):
             if letters(part):
                 pieces.append((stem(letters(part)), pos))
+        # ASR splits compounds ("back end", "front end", "full stack", "health care"): the
+        # joined pair may be the role's word.
+        if pos + 1 < len(toks) and letters(tok.norm) and letters(toks[pos + 1].norm):
+            pieces.append((stem(letters(tok.norm) + letters(toks[pos + 1].norm)), pos))
     for tok in toks:
         if terms.acronym and letters(tok.norm) == terms.acronym:
             return CheckResult(
                 "mentions_role", "pass", f"Heard {quote([tok])}.", "", spans=(span([tok]),)
             )
-    needed = math.ceil(len(terms.others) * 2 / 3)
+    # Most of the key words: one may go unsaid once there are two or more besides the head
+    # ("software engineer" for "Backend Software Engineer"), none when there is only one
+    # ("analyst" alone is not "Data Analyst").
+    needed = len(terms.others) - 1 if len(terms.others) >= 2 else len(terms.others)
     window = len(terms.others) + 4
     best: tuple[int, list[int], set[str]] | None = None
-    for h, (piece, head_pos) in enumerate(pieces):
+    for piece, head_pos in pieces:
         if not _stem_matches(piece, terms.head):
             continue
         found: dict[str, int] = {}
-        for piece2, pos2 in pieces[max(0, h - window) : h + window + 1]:
+        for piece2, pos2 in pieces:
+            if abs(pos2 - head_pos) > window:
+                continue
             for other in terms.others:
                 if other not in found and _stem_matches(piece2, other):
                     found[other] = pos2

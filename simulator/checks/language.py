@@ -551,6 +551,15 @@ _DECLINE = (
         r"old enough to",
         r"(?:i am|i would be) (?:happy|glad) to (?:talk|discuss|answer|speak) (?:about )?"
         r"(?:my|anything|any|how|the|what)",
+        # "I don't think my age really matters here", "that shouldn't matter for the role".
+        r"(?:i do not|i did not|i never) (?:think|believe|see (?:how|why)|feel) "
+        + gap(4)
+        + r"(?:matters|matter|is relevant|is important|makes a difference|comes into (?:it|play))",
+        # "I'm going to leave that one alone", "I'll skip that one".
+        r"(?:leave|let|skip|sit) (?:that|this|it) (?:one |question )?(?:alone|aside|there|be|out)",
+        r"(?:i will|i am going to|i would|let me|i am gonna) skip (?:that|this|it)",
+        r"(?:does not|do not|should not|would not|will not|should never) (?:really |actually "
+        r"|honestly |at all )?(?:matter|factor in|come into (?:it|play)|make a difference)",
     ),
 )
 """Declining or redirecting a personal question."""
@@ -887,6 +896,13 @@ _ACCUSE = rx(
     _OTHERS + r" (?:never|did not|failed to|forgot to|neglected to|could not be bothered to"
     r"|did not even|never even|did not bother to) (?:tell|send|give|warn|let|mention|explain"
     r"|prepare|inform|say|share|bother|read|look|listen|follow|brief|reply|respond|show)",
+    _OTHERS + r" (?:never|also never) (?:even )?(?:told|sent|gave|warned|let|mentioned|explained"
+    r"|prepared|informed|said|shared|bothered|read|looked|listened|followed|briefed|replied"
+    r"|responded|showed|got back|called|confirmed|asked)",
+    r"(?:nobody|no one) (?:ever |even |actually )?(?:told|warned|mentioned|said|explained"
+    r"|informed|briefed|sent|gave)",
+    # "they changed the format on me", "sprang a live coding test on me".
+    r"(?<!i )(?:changed|sprang|sprung|dropped|threw|pulled|switched) " + gap(3) + r"on me",
     r"(?:i was|we were) (?:never|not) (?:told|given|informed|warned|sent|briefed)",
     r"i should have been (?:told|given|informed|warned|sent|notified|briefed)",
     _OTHERS + r" should have (?:told|sent|given|warned|mentioned|explained|let|said|prepared"
@@ -1206,9 +1222,28 @@ SITUATION = rx(
     r"|retention|costs|complaints|wait times|response times|turnover|conversion|tickets|errors"
     r"|scores|ratings) (?:were|was|had been|kept) (?:dropping|falling|declining|down|low|high"
     r"|rising|slipping|going up|going down|climbing|terrible|bad|poor|piling up)",
-    r"(?:a|one|our|my) (?:client|customer|colleague|coworker|co-worker|manager|stakeholder"
-    r"|teammate|vendor|supplier|patient|student) (?:was|had|kept|came|called|complained|wanted"
-    r"|asked|needed|threatened|emailed)",
+    r"(?:a|one|our|my) (?:[^ .]+ )?(?:client|customer|colleague|coworker|co-worker|manager"
+    r"|stakeholder|teammate|vendor|supplier|patient|student|boss|supervisor|director|lead|nurse"
+    r"|doctor|engineer|developer|designer|analyst|partner|peer|founder|teacher|editor|producer"
+    r"|owner) (?:was|had|kept|came|called|complained|wanted|asked|needed|threatened|emailed"
+    r"|insisted|disagreed|pushed|proposed|suggested|decided|refused)",
+    # A disagreement story opens on the disagreement: "A colleague and I disagreed on …".
+    r"(?:a|one|my|our) (?:[^ .]+ )?(?:colleague|coworker|co-worker|manager|boss|teammate|lead"
+    r"|director|peer|partner|supervisor|client|engineer|designer|developer) and i (?:disagreed"
+    r"|clashed|butted heads|had|were|did not|could not|saw)",
+    r"i (?:disagreed|clashed|butted heads|had (?:a|an) (?:[^ .]+ )?(?:disagreement|conflict"
+    r"|argument|falling out|difference of opinion)) (?:with|about|over|on)",
+    # Coached candidates label the parts: "Situation: …", "For some context, …".
+    r"(?:(?<!.)|(?<=\. ))(?:so )?situation",
+    r"(?:for|some|a bit of|quick|a little|for some) (?:context|background)",
+    # Who the speaker was then: "I taught ninth grade", "I was a shift lead".
+    r"i (?:taught|was teaching|used to teach|coached|used to be|worked as|was working as)",
+    r"i was (?:a|an) (?!bit |little |lot |few |couple )" + W,
+    r"one of (?:my|our) [^ .]+ (?:had|was|were|kept)",
+    r"(?:rate|rates|sales|revenue|churn|numbers|traffic|morale|attendance|signups|sign ups"
+    r"|retention|costs|complaints|conversions?|tickets|errors|scores|ratings|bookings|orders"
+    r"|usage) (?:suddenly |had |just )?(?:dropped|fell|plummeted|tanked|spiked|crashed|dipped"
+    r"|slumped|went down|stalled)",
 )
 """Where and when the story happens, and what the problem was."""
 _ACTION_VERBS = (
@@ -1416,6 +1451,8 @@ _VAGUE_WORDS = frozenset(
         "prepared ready calm relaxed myself focused focus energy positive positivity "
         "growth grow learn learning lesson lessons experience experiences mistake mistakes "
         "way ways approach general generally overall bigger picture self space head mind "
+        # "research the company (more)" is the stock resolution; "its products" is specific.
+        "company organisation organization business firm employer "
         "yourself you i me we us our your seriously serious step steps level game up down "
         "out over off all some any that's differently different thing role company's"
     ).split()
@@ -1473,7 +1510,8 @@ _SPECIFIC_NOUNS = frozenset(
 
 
 _IMPERATIVE_OBJECT = frozenset(
-    "a an the my every each some two three four five out up down through more".split()
+    "a an the my every each some two three four five out up down through more myself with at "
+    "both all one".split()
 )
 _LEADS = frozenset(
     "um uh er so well honestly okay ok definitely probably just first also and".split()
@@ -1504,15 +1542,24 @@ def _imperatives(doc: Doc) -> list[Hit]:
     return out
 
 
-def lesson_hits(doc: Doc) -> tuple[list[Hit], list[Hit]]:
-    """(concrete next-time actions, vague intentions) found in the answer."""
+def lesson_hits(doc: Doc, prompt: str = "") -> tuple[list[Hit], list[Hit]]:
+    """(concrete next-time actions, vague intentions) found in the answer.
+
+    "I'd …" is a next-time action when the answer or the PROMPT it replies to is about a
+    next time ("If you had that interview again, what would you do differently?").
+    """
     concrete: list[Hit] = []
     vague: list[Hit] = []
     marks = [(h, False) for h in doc.find(INTENT) + _imperatives(doc)]
     marks += [(h, True) for h in doc.find(DONE_ALREADY)]
+    asked_next_time = bool(_HYPOTHETICAL.search(fold(prompt)))
     for hit, done in sorted(marks, key=lambda m: m[0].start):
         rest = doc.after(hit)
-        if hit.said.endswith("i would") and not _HYPOTHETICAL.search(doc.sentence(hit)):
+        if (
+            hit.said.endswith("i would")
+            and not asked_next_time
+            and not _HYPOTHETICAL.search(doc.sentence(hit))
+        ):
             continue
         whole = Hit(
             doc.covered(hit.start, hit.end + 1 + len(rest)),
@@ -1528,7 +1575,7 @@ def lesson_hits(doc: Doc) -> tuple[list[Hit], list[Hit]]:
 def names_lesson(ctx: CheckContext, params: NoParams) -> CheckResult:
     """States a concrete next-time action, not a vague resolution."""
     doc = Doc.of(ctx)
-    concrete, vague = lesson_hits(doc)
+    concrete, vague = lesson_hits(doc, ctx.prompt)
     if concrete:
         return _result(
             "names_lesson", "pass", f"next-time action: {_quote(concrete[0])}", hits=concrete[:1]

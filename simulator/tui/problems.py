@@ -6,14 +6,15 @@ from typing import Any
 
 from textual.worker import Worker
 
+from audio.errors import AudioError
 from simulator.errors import UserError
 
 
 def describe_error(error: BaseException | None) -> str:
-    """A user-facing line for an exception: our own errors as written, others with their type."""
+    """A user-facing line for an exception: ours are written for users, others get their type."""
     if error is None:
         return "unknown error"
-    if isinstance(error, UserError):
+    if isinstance(error, UserError | AudioError):
         return str(error)
     text = str(error).strip() or "no details"
     return f"{type(error).__name__}: {text}"

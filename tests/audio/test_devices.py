@@ -22,7 +22,9 @@ def test_lists_the_cards_devices(card: VirtualCard) -> None:
 
     assert set(devices) == {"vmic", "vspeaker", "default"}
     assert devices["vmic"].max_input_channels > 0 and devices["vmic"].max_output_channels == 0
-    assert devices["vspeaker"].max_output_channels > 0 and devices["vspeaker"].max_input_channels == 0
+    assert (
+        devices["vspeaker"].max_output_channels > 0 and devices["vspeaker"].max_input_channels == 0
+    )
     assert devices["default"].is_default_input and devices["default"].is_default_output
     assert not devices["vmic"].is_default_input
     assert rescan() == list_devices()
@@ -42,7 +44,9 @@ def test_resolves_by_default_index_and_name(card: VirtualCard) -> None:
 def test_a_speaker_is_no_microphone(card: VirtualCard) -> None:
     speaker = resolve_output("vspeaker")
 
-    with pytest.raises(NoInputDevice, match=r"input device '\d+' not found \(microphones: vmic, default\)"):
+    with pytest.raises(
+        NoInputDevice, match=r"input device '\d+' not found \(microphones: vmic, default\)"
+    ):
         resolve_input(speaker.index)
     with pytest.raises(NoOutputDevice, match="output device 'vmic' not found"):
         resolve_output("vmic")

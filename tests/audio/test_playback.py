@@ -16,7 +16,9 @@ from audio.tts import render_prompt
 from tests.audio.conftest import PacedDrain, VirtualCard, tone
 
 
-def test_playing_a_prompt_puts_that_speech_on_the_speaker(card: VirtualCard, tmp_path: Path) -> None:
+def test_playing_a_prompt_puts_that_speech_on_the_speaker(
+    card: VirtualCard, tmp_path: Path
+) -> None:
     prompt = render_prompt(
         "Thanks for calling. Tell me about yourself, and why you want this role.",
         tmp_path / "prompt.wav",

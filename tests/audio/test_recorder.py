@@ -22,7 +22,9 @@ def wav_samples(path: Path) -> NDArray[np.int16]:
         return np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
 
 
-def test_recording_returns_the_microphone_samples_exactly(card: VirtualCard, tmp_path: Path) -> None:
+def test_recording_returns_the_microphone_samples_exactly(
+    card: VirtualCard, tmp_path: Path
+) -> None:
     source = noise(3.0, seed=1)
     card.feed(source)
     blocks: list[NDArray[np.float32]] = []
@@ -67,9 +69,7 @@ def test_silence_after_speech_ends_the_take(card: VirtualCard, tmp_path: Path) -
     # Leading silence must not end it: only silence after speech counts.
     card.feed(np.concatenate([zeros(1.5), tone(300, 1.0), zeros(4.0)]))
 
-    result = record(
-        tmp_path / "take.wav", stop=threading.Event(), time_limit=6.0, silence_stop=1.2
-    )
+    result = record(tmp_path / "take.wav", stop=threading.Event(), time_limit=6.0, silence_stop=1.2)
 
     assert result.ended_by == "silence"
     assert result.duration == pytest.approx(1.5 + 1.0 + 1.2, abs=0.1)
@@ -80,9 +80,7 @@ def test_silence_after_speech_ends_the_take(card: VirtualCard, tmp_path: Path) -
 def test_quiet_room_noise_is_not_speech(card: VirtualCard, tmp_path: Path) -> None:
     card.feed(noise(3.0, level=0.002))
 
-    result = record(
-        tmp_path / "take.wav", stop=threading.Event(), time_limit=2.0, silence_stop=0.5
-    )
+    result = record(tmp_path / "take.wav", stop=threading.Event(), time_limit=2.0, silence_stop=0.5)
 
     assert result.ended_by == "time_limit"
 

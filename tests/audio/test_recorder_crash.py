@@ -35,7 +35,9 @@ def fed(paced_card: VirtualCard) -> Iterator[tuple[PacedFeeder, NDArray[np.int16
     feeder.close()
 
 
-def start_child(card: VirtualCard, out: Path, time_limit: float, stall: float) -> subprocess.Popen[str]:
+def start_child(
+    card: VirtualCard, out: Path, time_limit: float, stall: float
+) -> subprocess.Popen[str]:
     child = subprocess.Popen(
         [sys.executable, str(CHILD), str(out), str(time_limit), str(stall)],
         env=card.env(),
@@ -45,7 +47,9 @@ def start_child(card: VirtualCard, out: Path, time_limit: float, stall: float) -
     )
     assert child.stdout is not None
     line = child.stdout.readline().strip()
-    assert line == "RECORDING", f"child said {line!r}; stderr: {child.stderr.read() if child.stderr else ''}"
+    assert line == "RECORDING", (
+        f"child said {line!r}; stderr: {child.stderr.read() if child.stderr else ''}"
+    )
     return child
 
 

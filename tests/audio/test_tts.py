@@ -147,7 +147,9 @@ def test_phone_line_prompt_with_voicemail_beep(tmp_path: Path) -> None:
     # Speech above 3.4 kHz and below 300 Hz is gone on the phone line but present in the plain one.
     for low, high in ((0, 250), (4000, rate / 2)):
         plain_share = band_energy(plain, rate, low, high) / band_energy(plain, rate, 0, rate / 2)
-        phone_share = band_energy(greeting, rate, low, high) / band_energy(greeting, rate, 0, rate / 2)
+        phone_share = band_energy(greeting, rate, low, high) / band_energy(
+            greeting, rate, 0, rate / 2
+        )
         assert plain_share > 0.005
         assert phone_share < plain_share / 100
 

@@ -51,14 +51,16 @@ class PracticeScreen(MockcallScreen[None]):
         Binding("space", "toggle_recording", "Start/stop"),
         Binding("ctrl+s", "submit", "Submit", priority=True),
         Binding("r", "retake", "Retake"),
-        Binding("t", "toggle_typed", "Type instead"),
+        Binding("t", "type_instead", "Type instead"),
+        # Ctrl so it works from inside the answer box, where a plain t is typed.
+        Binding("ctrl+t", "speak_instead", "Speak instead", priority=True),
         Binding("escape", "abandon", "Abandon"),
     ]
     HELP = (
         "The interviewer's line is shown while it is spoken. Recording starts after it (after "
         "the beep for a voicemail). **Space** starts or stops recording, **r** starts the step "
-        "over, **t** switches between speaking and typing, **Esc** abandons the session (takes "
-        "already saved are kept)."
+        "over, **t** switches to typing (**Ctrl+T** back to speaking), **Ctrl+S** submits a "
+        "typed answer, **Esc** abandons the session (takes already saved are kept)."
     )
 
     def __init__(self, scenario: Scenario, *, typed: bool = False) -> None:
@@ -152,8 +154,15 @@ class PracticeScreen(MockcallScreen[None]):
             )
         if action == "submit":
             return self.typed and self.phase == "typing"
-        if action == "toggle_typed":
-            return self.phase not in ("recording", "grading", "abandoning", "results")
+        if action == "type_instead":
+            return not self.typed and self.phase not in (
+                "recording",
+                "grading",
+                "abandoning",
+                "results",
+            )
+        if action == "speak_instead":
+            return self.typed and self.phase == "typing" and self.mockcall.recorder is not None
         if action == "retake":
             return self.phase not in ("abandoning", "results")
         return True
@@ -183,6 +192,8 @@ class PracticeScreen(MockcallScreen[None]):
             self.set_phase("typing")
             self.query_one("#typed-answer", TextArea).focus()
             return
+        # Keys go to the screen's bindings (Space, r, t), not to a hidden answer box.
+        self.set_focus(None)
         if step.pause_before:
             self._set_prompt_hidden(True)
             self.set_phase("waiting")
@@ -313,7 +324,14 @@ class PracticeScreen(MockcallScreen[None]):
             self._close(abandon=False)
 
     def job_failed(self, worker: Worker[Any]) -> None:
-        """A failed recording falls back to a state the user can act from."""
+        """A failed job falls back to a state the user can act from."""
+        if worker.group == "speak":
+            # No speaker: the line is on screen, so the answer can still be given.
+            if self.phase in ("waiting", "speaking", "greeting"):
+                if self._reveal is not None:
+                    self._reveal.stop()
+                self.start_recording()
+            return
         self._stop_clock()
         if self.phase == "abandoning":
             self._close(abandon=True)
@@ -405,14 +423,19 @@ class PracticeScreen(MockcallScreen[None]):
         self._cancel_jobs()
         self.begin_step(self.step_index)
 
-    def action_toggle_typed(self) -> None:
-        """Switch between answering aloud and typing."""
-        if self.is_busy and self.phase != "loading":
+    def action_type_instead(self) -> None:
+        """Answer this step (and the next ones) by typing."""
+        if self.typed or (self.is_busy and self.phase != "loading"):
             return
-        if not self.typed and self.mockcall.recorder is None:
-            self.notify("No microphone is set up, so answers are typed.", severity="warning")
         self._cancel_jobs()
-        self.typed = not self.typed or self.mockcall.recorder is None
+        self.typed = True
+        self.begin_step(self.step_index)
+
+    def action_speak_instead(self) -> None:
+        """Answer this step (and the next ones) aloud."""
+        if not self.typed or self.phase != "typing" or self.mockcall.recorder is None:
+            return
+        self.typed = False
         self.begin_step(self.step_index)
 
     def action_abandon(self) -> None:

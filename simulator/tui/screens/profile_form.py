@@ -83,7 +83,7 @@ class ProfileScreen(MockcallScreen[Profile | None]):
             yield Static(WELCOME if self.first_run else "Your profile", id="profile-intro")
             with Grid(id="profile-grid"):
                 for name, label, example in FIELDS:
-                    yield Label(label, classes="field-label")
+                    yield Label(label)
                     validators: list[Validator] = []
                     if name == "phone":
                         validators = [PhoneNumber(profile.region)]
@@ -91,7 +91,8 @@ class ProfileScreen(MockcallScreen[Profile | None]):
                         validators = [EmailAddress()]
                     yield Input(
                         getattr(profile, name),
-                        placeholder=example,
+                        placeholder=f"e.g. {example}",
+                        compact=True,
                         id=f"profile-{name}",
                         validators=validators,
                         valid_empty=True,

@@ -1,0 +1,96 @@
+"""Agreement of the answer checks with a careful human on held-out, realistic transcripts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from audio.transcript import Segment, Transcript, Word
+from simulator.checks import REGISTRY, CheckContext
+from simulator.profile import Profile
+
+HOLDOUT = Path(__file__).resolve().parents[1] / "data" / "eval_holdout.yaml"
+
+# The bar the product is held to on unseen answers: overall, and for every single check.
+OVERALL_MIN = 0.95
+PER_CHECK_MIN = 0.90
+
+
+def timed(text: str, per_word: float = 0.4) -> Transcript:
+    """TEXT as a timed transcript, one word every PER_WORD seconds from 1 s."""
+    words = tuple(
+        Word(w, round(1.0 + i * per_word, 3), round(1.0 + i * per_word + 0.3, 3))
+        for i, w in enumerate(text.split())
+    )
+    return Transcript.from_segments([Segment(text, 1.0, words[-1].end, words)], words[-1].end)
+
+
+def load() -> dict[str, Any]:
+    """The held-out set: profiles and labelled cases."""
+    data: dict[str, Any] = yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))
+    return data
+
+
+def results() -> list[tuple[str, str, str, str, str]]:
+    """(case id, check id, expected, got, evidence) for every label, typed and timed."""
+    data = load()
+    profiles = {key: Profile(**fields) for key, fields in data["profiles"].items()}
+    rows: list[tuple[str, str, str, str, str]] = []
+    for case in data["cases"]:
+        profile = profiles[case["profile"]] if "profile" in case else Profile()
+        # no_profanity is a general check: it runs on every answer and should pass unless labelled.
+        expected = {"no_profanity": "pass", **case["expect"]}
+        # Whisper's transcripts are timed, typed answers are not: both must be judged alike.
+        for transcript in (Transcript.from_text(case["text"]), timed(case["text"])):
+            ctx = CheckContext(transcript, profile, prompt=case.get("prompt", ""))
+            for check_id, want in expected.items():
+                check = REGISTRY[check_id]
+                params = check.params.model_validate(case.get("params", {}).get(check_id, {}))
+                got = check.func(ctx, params)
+                rows.append((case["id"], check_id, want, got.status, got.evidence))
+    return rows
+
+
+def test_holdout_set_is_big_varied_and_well_formed() -> None:
+    data = load()
+    cases = data["cases"]
+    assert len(cases) >= 80
+    assert len({c["id"] for c in cases}) == len(cases)
+    for case in cases:
+        assert case.get("profile", "maya") in data["profiles"], case["id"]
+        assert set(case["expect"]) <= set(REGISTRY), case["id"]
+        assert set(case["expect"].values()) <= {"pass", "fail"}, case["id"]
+    labels = Counter((k, v) for c in cases for k, v in c["expect"].items())
+    for check_id in (
+        "says_name",
+        "says_phone",
+        "mentions_role",
+        "repeats_contact",
+        "recovery_line",
+        "declines_personal_question",
+        "takes_responsibility",
+        "star_structure",
+        "names_lesson",
+    ):
+        assert labels[check_id, "pass"] >= 5 and labels[check_id, "fail"] >= 5, check_id
+
+
+def test_checks_agree_with_a_careful_human_on_the_holdout_set() -> None:
+    rows = results()
+    agree: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    misses: list[str] = []
+    for case_id, check_id, want, got, evidence in rows:
+        total[check_id] += 1
+        if got == want:
+            agree[check_id] += 1
+        else:
+            misses.append(f"{case_id} {check_id}: want {want}, got {got} ({evidence})")
+    summary = ", ".join(f"{c} {agree[c]}/{total[c]}" for c in sorted(total))
+    detail = summary + "\n" + "\n".join(sorted(set(misses)))
+    assert sum(agree.values()) >= OVERALL_MIN * sum(total.values()), detail
+    for check_id in total:
+        assert agree[check_id] >= PER_CHECK_MIN * total[check_id], check_id + ": " + detail
