@@ -65,16 +65,16 @@ def verify_model_dir(directory: Path, expected: dict[str, str] = BUNDLED_SHA256)
     return directory
 
 
-def _stat_key(path: Path) -> tuple[int, int]:
+def _stat_key(path: Path) -> tuple[int, int, int, int]:
     stat = path.stat()
-    return stat.st_size, stat.st_mtime_ns
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 @lru_cache(maxsize=32)
-def _cached_sha256(path: Path, size: int, mtime_ns: int) -> str:
-    # Keyed by size and mtime so a file changed on disk is hashed again, while repeated loads in one
-    # process (tests, the app re-creating a transcriber) skip re-reading 75 MB.
-    del size, mtime_ns
+def _cached_sha256(path: Path, inode: int, size: int, mtime_ns: int, ctime_ns: int) -> str:
+    # Keyed by the file's identity and times, so a file changed on disk is hashed again, while
+    # repeated loads in one process (tests, the app re-creating a transcriber) skip re-reading 75 MB.
+    del inode, size, mtime_ns, ctime_ns
     return sha256_file(path)
 
 
@@ -100,11 +100,12 @@ def bundled_model_dir() -> Path:
     return verify_model_dir(directory)
 
 
-def resolve_model(name_or_path: str | None) -> Path:
+def resolve_model(name_or_path: str | None, *, hub_cache: Path | None = None) -> Path:
     """Turn a model setting into a CTranslate2 model directory that can be loaded offline.
 
     None or "tiny.en" selects the bundled weights; an existing directory is used as it is; another
-    model name (e.g. "small.en") is used only if it is already in the local Hugging Face cache.
+    model name (e.g. "small.en") is used only if it is already in the local Hugging Face cache
+    (hub_cache, or the default cache when None).
 
     Raises:
         AudioModelError: the model is not on this machine (nothing is ever downloaded).
@@ -127,10 +128,10 @@ def resolve_model(name_or_path: str | None) -> Path:
         or "\\" in name_or_path
     ):
         raise AudioModelError(f"model directory not found: {name_or_path}")
-    return _cached_hub_model(name_or_path)
+    return _cached_hub_model(name_or_path, hub_cache)
 
 
-def _cached_hub_model(name: str) -> Path:
+def _cached_hub_model(name: str, hub_cache: Path | None) -> Path:
     os.environ["HF_HUB_OFFLINE"] = "1"
     from faster_whisper.utils import available_models, download_model
 
@@ -140,7 +141,11 @@ def _cached_hub_model(name: str) -> Path:
             "or a model directory"
         )
     try:
-        return Path(download_model(name, local_files_only=True))
+        return Path(
+            download_model(
+                name, local_files_only=True, cache_dir=None if hub_cache is None else str(hub_cache)
+            )
+        )
     except Exception:
         raise AudioModelError(
             f"Whisper model {name!r} is not on this machine and cannot be downloaded offline; "

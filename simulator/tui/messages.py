@@ -4,35 +4,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from textual.message import Message
 
 from audio.devices import DeviceInfo
 from audio.transcript import Segment
 from audio.tts import VoiceInfo
-from simulator.report import SessionReport, StepReport
+from simulator.report import StepReport
+from simulator.session import AnswerTranscriber
 
 
 @dataclass
 class TranscriberReady(Message):
     """The speech-to-text model finished loading."""
 
-    transcriber: Any
+    transcriber: AnswerTranscriber
+    """The loaded model, ready to transcribe."""
 
 
 @dataclass
 class SpeechFinished(Message):
-    """The interviewer's line for a step has been spoken (or skipped)."""
+    """The interviewer's line for a step has been spoken."""
 
     step_index: int
+    """The step whose prompt was spoken."""
 
 
 @dataclass
 class LevelChanged(Message):
-    """The microphone's latest peak level, 0..1; only the newest one matters."""
+    """The microphone's latest peak level; only the newest one matters."""
 
     peak: float
+    """Peak amplitude of the latest block, 0..1."""
 
     def can_replace(self, message: Message) -> bool:
         """Coalesce: a newer level makes an unhandled older one pointless."""
@@ -44,6 +47,7 @@ class SegmentTranscribed(Message):
     """A stretch of the answer was transcribed while recording."""
 
     segment: Segment
+    """The words heard, timed from the start of the answer."""
 
 
 @dataclass
@@ -51,13 +55,7 @@ class AnswerGraded(Message):
     """An answer (spoken or typed) was transcribed, checked and saved."""
 
     report: StepReport
-
-
-@dataclass
-class SessionFinished(Message):
-    """The session was closed and its report is final."""
-
-    report: SessionReport
+    """The take's transcript and check results."""
 
 
 @dataclass
@@ -65,13 +63,15 @@ class PlaybackFinished(Message):
     """A take finished playing (or was stopped)."""
 
     path: Path
+    """The file that was played."""
 
 
 @dataclass
 class MicTestFinished(Message):
-    """The microphone test recorded its few seconds; peak is the loudest level seen."""
+    """The microphone test finished recording."""
 
     seconds: float
+    """How much audio was recorded."""
 
 
 @dataclass
@@ -84,6 +84,7 @@ class DevicesListed(Message):
     """The audio devices found on this machine."""
 
     devices: list[DeviceInfo]
+    """Every device PortAudio reports, in index order."""
 
 
 @dataclass
@@ -91,3 +92,4 @@ class VoicesListed(Message):
     """The voices the speech engine offers."""
 
     voices: list[VoiceInfo]
+    """The engine's voices (and variants)."""

@@ -17,7 +17,7 @@ from textual.worker import Worker, get_current_worker
 
 from audio.transcript import Segment
 from simulator.report import StepReport
-from simulator.scenario import Scenario
+from simulator.scenario import Scenario, Step
 from simulator.session import Practice
 from simulator.tui.messages import (
     AnswerGraded,
@@ -129,7 +129,7 @@ class PracticeScreen(MockcallScreen[None]):
     # -- state ---------------------------------------------------------------------------------
 
     @property
-    def step(self) -> Any:
+    def step(self) -> Step:
         """The scenario step being answered."""
         return self.scenario.steps[self.step_index]
 

@@ -1,0 +1,382 @@
+"""Real Whisper transcription of synthesized speech: both engines, prompts, VAD and live mode."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from audio.dsp import resample, write_wav
+from audio.models import AudioModelError
+from audio.transcribe import (
+    SAMPLE_RATE,
+    FasterWhisperTranscriber,
+    IncrementalTranscriber,
+    OpenAIWhisperTranscriber,
+    build_prompt,
+    make_transcriber,
+)
+from audio.transcript import Segment, Transcript
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LESSON = (
+    "The biggest lesson for me was to prepare questions before the interview. "
+    "Next time I will write down three questions about the team."
+)
+# espeak-ng's voice makes tiny.en hear "Kwame Mensah" as "Gwen Menser" unless it is primed.
+NAME, ROLE, COMPANY = "Kwame Mensah", "Data Analyst", "Acme"
+ANSWER_SENTENCES = [
+    "I have spent the last four years working as a data analyst at a logistics company.",
+    "Most of my work is building dashboards and cleaning messy shipment data.",
+    "Last spring our delivery times started slipping and nobody could say why.",
+    "I pulled two years of records and found that one warehouse was batching orders late.",
+    "We changed the schedule and the average delivery time dropped by almost a day.",
+    "That project taught me to start with the question the business actually cares about.",
+    "Now I am looking for a role where I can do more of that kind of analysis.",
+    "I am especially interested in your team because you work with real time data.",
+]
+
+
+@lru_cache(maxsize=None)
+def _espeak(text: str) -> NDArray[np.float32]:
+    with subprocess.Popen(
+        ["espeak-ng", "-v", "en-us", "-s", "160", "--stdout", text], stdout=subprocess.PIPE
+    ) as proc:
+        wav, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    import io
+
+    import soundfile
+
+    samples, rate = soundfile.read(io.BytesIO(wav), dtype="float32")
+    return resample(samples, rate, SAMPLE_RATE)
+
+
+def speech(text: str, *, lead: float = 0.0, tail: float = 0.0) -> NDArray[np.float32]:
+    """espeak-ng speaking text at 16 kHz, with optional silence before and after."""
+    return np.concatenate([silence(lead), _espeak(text), silence(tail)])
+
+
+def silence(seconds: float) -> NDArray[np.float32]:
+    return np.zeros(int(seconds * SAMPLE_RATE), dtype=np.float32)
+
+
+def words(transcript: Transcript) -> list[str]:
+    """Lower-case words without punctuation; hyphenated numbers split like the text."""
+    return re.findall(r"[a-z0-9']+", transcript.text.lower().replace("-", " "))
+
+
+def expected_words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def long_answer() -> NDArray[np.float32]:
+    """About 40 s of answer: the sentences with half-second pauses, as a person would pause."""
+    parts: list[NDArray[np.float32]] = [silence(0.5)]
+    for sentence in ANSWER_SENTENCES:
+        parts += [_espeak(sentence), silence(0.6)]
+    return np.concatenate(parts)
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_threads() -> Iterator[None]:
+    yield
+    deadline = time.monotonic() + 5
+    while any(t.name == "incremental-transcriber" for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "an IncrementalTranscriber thread outlived its test"
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def faster() -> FasterWhisperTranscriber:
+    transcriber = FasterWhisperTranscriber()
+    transcriber.load()
+    return transcriber
+
+
+@pytest.fixture(scope="session")
+def openai(tmp_path_factory: pytest.TempPathFactory) -> OpenAIWhisperTranscriber:
+    transcriber = OpenAIWhisperTranscriber(cache_dir=tmp_path_factory.mktemp("cache"))
+    transcriber.load()
+    return transcriber
+
+
+def assert_timings_sane(transcript: Transcript) -> None:
+    assert transcript.timed and transcript.duration is not None
+    previous_start = -1.0
+    for word in transcript.words:
+        assert 0.0 <= word.start <= word.end <= transcript.duration + 0.05, word
+        assert word.start >= previous_start, word
+        previous_start = word.start
+    for segment in transcript.segments:
+        assert segment.words and segment.start == segment.words[0].start
+
+
+def test_faster_whisper_transcribes_speech_with_word_timings(
+    faster: FasterWhisperTranscriber, capfd: pytest.CaptureFixture[str]
+) -> None:
+    audio = speech(LESSON, lead=1.5, tail=1.0)
+    transcript = faster.transcribe(audio)
+    assert words(transcript) == expected_words(LESSON)
+    assert transcript.duration == pytest.approx(len(audio) / SAMPLE_RATE)
+    assert_timings_sane(transcript)
+    # Times are relative to the audio's start: the first word comes after the leading silence,
+    # the last ends before the trailing silence.
+    assert 1.3 <= transcript.words[0].start <= 1.8
+    assert transcript.words[-1].end <= transcript.duration - 0.7
+    assert transcript.words[-1].end - transcript.words[0].start > 5.0
+    assert capfd.readouterr() == ("", "")  # nothing may reach the terminal under the TUI
+
+
+def test_a_file_path_is_transcribed_like_its_samples(
+    faster: FasterWhisperTranscriber, tmp_path: Path
+) -> None:
+    audio = speech(LESSON)
+    path = write_wav(tmp_path / "answer.wav", resample(audio, SAMPLE_RATE, 44100), 44100)
+    assert words(faster.transcribe(path)) == expected_words(LESSON)
+
+
+def test_silence_and_noise_give_an_empty_transcript(faster: FasterWhisperTranscriber) -> None:
+    rng = np.random.default_rng(0)
+    quiet_room = (rng.standard_normal(6 * SAMPLE_RATE) * 0.002).astype(np.float32)
+    for audio in (silence(5.0), quiet_room):
+        transcript = faster.transcribe(audio, prompt=build_prompt(NAME, ROLE, COMPANY))
+        assert transcript.text == "" and transcript.words == () and transcript.segments == ()
+        assert transcript.timed and transcript.duration == pytest.approx(len(audio) / SAMPLE_RATE)
+
+
+def test_both_engines_give_the_same_words_on_the_same_weights(
+    faster: FasterWhisperTranscriber,
+    openai: OpenAIWhisperTranscriber,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    audio = speech(LESSON, lead=2.0, tail=1.0)
+    by_faster = faster.transcribe(audio)
+    by_openai = openai.transcribe(audio)
+    assert words(by_openai) == words(by_faster) == expected_words(LESSON)
+    assert_timings_sane(by_openai)
+    starts = np.array([w.start for w in by_openai.words]) - [w.start for w in by_faster.words]
+    assert np.abs(starts).max() < 0.25  # the same VAD and alignment heads, so the same times
+    assert openai.transcribe(silence(4.0)).text == ""
+    assert capfd.readouterr() == ("", "")
+
+
+def test_profile_prompt_fixes_a_misheard_name(faster: FasterWhisperTranscriber) -> None:
+    audio = speech(f"Hi, this is {NAME}. I'm calling about the data analyst role. Call me back.")
+    unprimed = " ".join(words(faster.transcribe(audio)))
+    assert "kwame mensah" not in unprimed  # the mishearing the prompt exists to fix
+    primed = " ".join(words(faster.transcribe(audio, prompt=build_prompt(NAME, ROLE, COMPANY))))
+    assert "this is kwame mensah" in primed
+    assert "data analyst role" in primed
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Hi, I'm calling about the data analyst role. Please call me back at "
+        "six one seven, five five five, zero one four two.",
+        "Hello, this is calling about the position. Thanks.",
+        "The biggest lesson for me was to prepare questions before the interview.",
+    ],
+)
+def test_profile_prompt_does_not_put_the_name_into_an_answer_without_it(
+    faster: FasterWhisperTranscriber, answer: str
+) -> None:
+    transcript = faster.transcribe(speech(answer), prompt=build_prompt(NAME, ROLE, COMPANY))
+    heard = words(transcript)
+    assert heard and "kwame" not in heard and "mensah" not in heard
+    assert "acme" not in heard
+
+
+def _feed_like_a_recorder(
+    live: IncrementalTranscriber, audio: NDArray[np.float32], block: int = 1024
+) -> tuple[list[Segment], float]:
+    """Feed blocks as the recorder's writer thread would; return live segments and peak backlog.
+
+    Blocks arrive faster than real time, but while a chunk is being transcribed feeding pauses,
+    so the background thread keeps up as it would with a live microphone.
+    """
+    live_segments: list[Segment] = []
+    backlog = 0.0
+    for start in range(0, len(audio), block):
+        live_segments += live.feed(audio[start : start + block])
+        backlog = max(backlog, live.pending_seconds)
+        while live.busy:
+            time.sleep(0.01)
+    return live_segments, backlog
+
+
+def test_incremental_gives_the_same_words_as_batch_with_absolute_times(
+    faster: FasterWhisperTranscriber,
+) -> None:
+    audio = long_answer()
+    assert 38 < len(audio) / SAMPLE_RATE < 50
+    prompt = build_prompt(NAME, ROLE, COMPANY)
+    batch = faster.transcribe(audio, prompt=prompt)
+
+    live = IncrementalTranscriber(faster, prompt)
+    live_segments, backlog = _feed_like_a_recorder(live, audio)
+    result = live.finish()
+
+    assert words(result) == words(batch)
+    assert words(batch) == expected_words(" ".join(ANSWER_SENTENCES))
+    assert result.duration == pytest.approx(len(audio) / SAMPLE_RATE)
+    assert_timings_sane(result)
+    # Times count from the start of the answer, not of each chunk.
+    for live_word, batch_word in zip(result.words, batch.words, strict=True):
+        assert abs(live_word.start - batch_word.start) < 0.25, (live_word, batch_word)
+    assert result.words[-1].start > 35
+    # Most of the answer was transcribed while it was "recorded", and the backlog stayed bounded.
+    assert len(live_segments) >= 3
+    assert live_segments == list(result.segments[: len(live_segments)])
+    assert backlog <= IncrementalTranscriber.MAX_CHUNK_S + 1.0
+
+
+def test_incremental_accepts_blocks_at_the_device_rate(faster: FasterWhisperTranscriber) -> None:
+    audio = speech(LESSON, lead=0.5, tail=0.5)
+    live = IncrementalTranscriber(faster, None, samplerate=48000)
+    _feed_like_a_recorder(live, resample(audio, SAMPLE_RATE, 48000), block=3000)
+    result = live.finish()
+    assert words(result) == expected_words(LESSON)
+    assert result.duration == pytest.approx(len(audio) / SAMPLE_RATE, abs=0.01)
+
+
+def test_incremental_silence_gives_an_empty_transcript(faster: FasterWhisperTranscriber) -> None:
+    live = IncrementalTranscriber(faster, build_prompt(NAME, ROLE, COMPANY))
+    segments, backlog = _feed_like_a_recorder(live, silence(12.0))
+    result = live.finish()
+    assert segments == [] and result.text == "" and result.words == ()
+    assert result.duration == pytest.approx(12.0)
+    assert backlog < 6.0  # silence is dropped as it comes, not kept until the end
+
+
+class _FailingTranscriber:
+    engine = "fake"
+    model_name = "fake"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def transcribe(
+        self, audio: Path | NDArray[np.float32], *, prompt: str | None = None
+    ) -> Transcript:
+        self.calls += 1
+        raise AudioModelError("engine broke")
+
+
+def test_incremental_reports_a_background_failure_from_finish() -> None:
+    failing = _FailingTranscriber()
+    live = IncrementalTranscriber(failing, None)
+    audio = long_answer()
+    deadline = time.monotonic() + 30
+    for start in range(0, len(audio), 1600):
+        live.feed(audio[start : start + 1600])
+        while failing.calls == 0 and live.pending_seconds > IncrementalTranscriber.MAX_CHUNK_S:
+            assert time.monotonic() < deadline, "the background thread never cut a chunk"
+            time.sleep(0.01)
+    assert failing.calls == 1  # the background thread tried a chunk, then stopped
+    with pytest.raises(AudioModelError, match="engine broke"):
+        live.finish()
+
+
+def test_incremental_cancel_stops_without_transcribing() -> None:
+    failing = _FailingTranscriber()
+    live = IncrementalTranscriber(failing, None)
+    live.feed(silence(1.0))
+    live.cancel()
+    assert failing.calls == 0
+    assert not any(
+        t.name == "incremental-transcriber" and t.is_alive() for t in threading.enumerate()
+    )
+    with pytest.raises(RuntimeError):
+        live.feed(silence(0.1))
+
+
+def test_make_transcriber_builds_each_engine_and_rejects_unknown_ones(tmp_path: Path) -> None:
+    assert make_transcriber("faster-whisper", None, tmp_path).engine == "faster-whisper"
+    built = make_transcriber("openai-whisper", "tiny.en", tmp_path)
+    assert (built.engine, built.model_name) == ("openai-whisper", "tiny.en")
+    with pytest.raises(AudioModelError) as caught:
+        make_transcriber("whisper.cpp", None, tmp_path)
+    assert "\n" not in str(caught.value) and "unknown transcription engine" in str(caught.value)
+    with pytest.raises(AudioModelError, match="model directory not found: /no/such/dir"):
+        make_transcriber("faster-whisper", "/no/such/dir", tmp_path)
+
+
+def test_openai_engine_missing_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+
+    def without_whisper(name: str, *args: object) -> object:
+        return None if name == "whisper" else real_find_spec(name)
+
+    monkeypatch.setattr(importlib.util, "find_spec", without_whisper)
+    with pytest.raises(AudioModelError) as caught:
+        make_transcriber("openai-whisper", None, tmp_path)
+    assert str(caught.value) == (
+        "the openai-whisper engine is not installed: install the extra mockcall[openai-whisper]"
+    )
+
+
+_OFFLINE_CHILD = textwrap.dedent(
+    """
+    import json, socket, sys
+    import numpy as np
+    sys.path.insert(0, sys.argv[1])
+    from audio.transcribe import FasterWhisperTranscriber
+    audio = np.load(sys.argv[2])
+    transcript = FasterWhisperTranscriber().transcribe(audio)
+    interfaces = [name for _, name in socket.if_nameindex()]
+    print(json.dumps({"interfaces": interfaces, "text": transcript.text}))
+    """
+)
+
+
+def test_transcription_works_with_the_network_cut_off(tmp_path: Path) -> None:
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.fail(
+            "this test needs `unshare -n` (root or user namespaces) to cut the network off: "
+            + probe.stderr.strip()
+        )
+    audio_file = tmp_path / "answer.npy"
+    np.save(audio_file, speech(LESSON))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "HF_HOME": str(tmp_path / "hf")}
+    child = subprocess.run(
+        ["unshare", "-n", sys.executable, "-c", _OFFLINE_CHILD, str(REPO_ROOT), str(audio_file)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert child.returncode == 0, child.stderr
+    assert child.stderr == ""  # no warnings, progress bars or download attempts
+    result = json.loads(child.stdout)
+    assert result["interfaces"] == ["lo"]  # a fresh network namespace: no way out
+    assert expected_words(result["text"]) == expected_words(LESSON)
+
+
+def test_word_timings_follow_the_audio(faster: FasterWhisperTranscriber) -> None:
+    first = speech("Yes.", lead=1.0)
+    gap = silence(4.0)
+    second = speech("Absolutely, I can start on Monday.", tail=0.5)
+    transcript = faster.transcribe(np.concatenate([first, gap, second]))
+    assert words(transcript) == ["yes", "absolutely", "i", "can", "start", "on", "monday"]
+    yes, absolutely = transcript.words[0], transcript.words[1]
+    silence_start = len(first) / SAMPLE_RATE
+    assert yes.end <= silence_start + 0.2
+    assert absolutely.start >= silence_start + 3.8  # the 4 s pause is kept in the timings
