@@ -283,6 +283,7 @@ def _engine_say(request: dict[str, Any]) -> None:
     # Only a file this engine writes may count as the result.
     out.unlink(missing_ok=True)
     engine = pyttsx3.init()
+    _settle_espeak()
     if request.get("voice"):
         engine.setProperty("voice", request["voice"])
     if request.get("rate"):
@@ -294,6 +295,20 @@ def _engine_say(request: dict[str, Any]) -> None:
     # espeak's runAndWait can return before the file exists: wait for the engine's event and a
     # complete WAV (or, for drivers that send no event, a WAV that has stopped growing).
     _wait_for_wav(out, finished, deadline)
+
+
+def _settle_espeak() -> None:
+    """Let espeak finish the settings pyttsx3 queued while starting up.
+
+    espeak-ng applies a voice change at once but queues parameter changes for its own thread;
+    one of pyttsx3's start-up rate/volume changes still in flight can undo the voice we set
+    next (about 1 prompt in 40 under CPU load spoke in the default voice).
+    """
+    try:
+        from pyttsx3.drivers import _espeak
+    except Exception:  # noqa: BLE001 - not espeak (SAPI5/NSSS): nothing queued
+        return
+    _espeak.Synchronize()
 
 
 def _patch_espeak_synth() -> None:
