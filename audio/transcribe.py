@@ -442,9 +442,9 @@ class IncrementalTranscriber:
     has the tail since the last cut to transcribe. Word times count from the start of the answer.
     """
 
-    MIN_CHUNK_S = 4.0
+    MIN_CHUNK_S = 10.0
     """A chunk is cut no earlier than this, so Whisper has enough context."""
-    MAX_CHUNK_S = 15.0
+    MAX_CHUNK_S = 25.0
     """Past this, a chunk is cut at its best gap even if no clear pause was found."""
     CHECK_EVERY_S = 0.5
     """The background thread looks for a cut each time this much new audio has arrived."""

@@ -29,14 +29,17 @@ class SystemPromptVoice:
         """Render the prompt (and the beep for a voicemail greeting) to a WAV file."""
         from audio.tts import render_prompt
 
+        neural = self.settings.voice_kind == "neural"
+        # A persona names a system voice ("en-us+f3"); the neural voice uses its own unless set.
+        voice = self.settings.voice or (None if neural else persona.voice)
         return render_prompt(
             text,
             out,
-            voice=self.settings.voice or persona.voice,
+            voice=voice,
             rate=self.settings.rate or persona.rate,
             phone_line=persona.phone_line,
             beep_after=voicemail,
-            kind="neural" if self.settings.voice_kind == "neural" else "system",
+            kind="neural" if neural else "system",
         )
 
     def speak(self, text: str, persona: Persona, *, voicemail: bool, stop: threading.Event) -> None:

@@ -1,0 +1,74 @@
+"""The whole practice loop in the app on real parts: espeak voice, virtual ALSA card, faster-whisper."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from audio.dsp import read_audio, resample
+from audio.transcribe import make_transcriber
+from audio.tts import SystemVoice
+from simulator import locations
+from simulator.profile import Profile
+from simulator.settings import Settings
+from simulator.store import Store
+from simulator.tui.app import make_app
+from simulator.tui.screens.results import ResultsScreen
+from simulator.voice_io import MicrophoneRecorder, SystemPromptVoice
+from tests.audio.conftest import VirtualCard, card, virtual_card, zeros
+from tests.tui.helpers import until, visible
+
+__all__ = ["card", "virtual_card"]  # fixtures from the audio tests' virtual sound card
+
+ANSWER_WITHOUT_NUMBER = (
+    "Hi, this is Jordan Rivera calling about the Data Analyst position. I would love to talk "
+    "about the role. Please give me a call back when you can. Thank you."
+)
+
+
+@pytest.fixture
+def microphone(card: VirtualCard, tmp_path: Path) -> Iterator[VirtualCard]:
+    """The virtual microphone saying a voicemail without a number, then staying silent."""
+    wav = SystemVoice().synthesize(ANSWER_WITHOUT_NUMBER, tmp_path / "answer.wav", voice="en-us")
+    samples, rate = read_audio(wav)
+    speech = resample(samples, rate, 16000) if rate != 16000 else samples
+    pcm = np.round(np.clip(speech, -1, 1) * 32767).astype("<i2")
+    card.feed(np.concatenate([zeros(0.5), pcm, zeros(15.0)]))
+    yield card
+
+
+async def test_spoken_voicemail_without_a_number_fails_says_phone(
+    microphone: VirtualCard,
+) -> None:
+    settings = Settings(silence_stop=3.0)
+    profile = Profile(
+        name="Jordan Rivera", phone="(617) 555-0142", role="Data Analyst", company="Northwind"
+    )
+    store = Store()
+    app = make_app(
+        settings=settings,
+        profile=profile,
+        store=store,
+        voice=SystemPromptVoice(settings),
+        recorder=MicrophoneRecorder(settings),
+        transcriber_factory=lambda: make_transcriber("faster-whisper", None, locations.cache_dir()),
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: visible(app, "Voicemail screening line"), timeout=20)
+        await pilot.press("enter")  # practise the highlighted (first) scenario
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen), timeout=120)
+        await until(pilot, lambda: visible(app, "Callback number said"), timeout=10)
+        assert visible(app, "No phone number was heard")
+        assert visible(app, "Say your callback number slowly")  # the check's tip
+        assert visible(app, "Jordan Rivera")  # the transcript, from real speech
+    # The greeting was really played through the virtual speaker, and the take kept on disk.
+    played = microphone.played()
+    assert len(played) > 16000 * 5
+    session = store.get_session(store.resolve_session("last"))
+    take = session.takes[0]
+    assert take.audio_path is not None and take.audio_path.is_file()
+    statuses = {r.id: r.status for r in take.results}
+    assert statuses["says_phone"] == "fail" and statuses["says_name"] == "pass"
