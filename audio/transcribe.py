@@ -143,18 +143,21 @@ def _find_cut(
 ) -> tuple[int | None, bool]:
     """Where to end a chunk of audio that starts at audio[0], and whether the chunk has speech.
 
-    Cuts in the middle of the latest pause (a gap in speech of at least _PAUSE_S) that lies
-    between earliest_s and latest_s. Returns None while no such pause exists and the audio is
-    shorter than latest_s; past that, cuts in the longest gap, or at the quietest 20 ms.
+    Audio without any speech is cut a second before its end, so silence is not kept. Otherwise
+    the cut is in the middle of the latest pause (a gap in speech of at least _PAUSE_S) between
+    earliest_s and latest_s; None while there is no such pause and the audio is shorter than
+    latest_s; past that, in the longest gap, or failing that at the quietest 20 ms.
     """
     earliest, latest = int(earliest_s * SAMPLE_RATE), int(latest_s * SAMPLE_RATE)
-    if len(audio) < earliest:
+    if len(audio) < 2 * SAMPLE_RATE:
         return None, True
     # Only the stretch where a cut may fall (and a second beyond, to see a pause end) needs VAD.
     analysed = audio[: latest + SAMPLE_RATE]
     speech = _speech_regions(analysed, min_silence_duration_ms=100, speech_pad_ms=0)
     if not speech:
-        return min(len(audio), latest), False
+        return len(analysed) - SAMPLE_RATE, False
+    if len(audio) < earliest:
+        return None, True
     edges = [0, *(edge for r in speech for edge in (r["start"], r["end"])), len(analysed)]
     gaps = [(b, e) for b, e in zip(edges[::2], edges[1::2], strict=True) if e > b]
     in_range = [(b, e) for b, e in gaps if earliest <= (b + e) // 2 <= latest]
@@ -487,7 +490,7 @@ class IncrementalTranscriber:
 
     @property
     def busy(self) -> bool:
-        """True while the background thread is transcribing a chunk."""
+        """True while the background thread is working: looking for a cut or transcribing."""
         with self._cond:
             return self._busy
 
@@ -565,24 +568,20 @@ class IncrementalTranscriber:
         try:
             while True:
                 with self._cond:
+                    self._busy = False
                     self._cond.wait_for(
                         lambda: self._stopping or self._total - self._examined >= step
                     )
                     if self._stopping:
                         return
+                    self._busy = True
                     self._examined = self._total
                     audio = self._pending()
                 cut, has_speech = _find_cut(audio, self.MIN_CHUNK_S, self.MAX_CHUNK_S)
-                if cut is None:
-                    continue
-                if not has_speech:
-                    # Silence only: drop it but keep the last second, which may hold an onset.
-                    cut = max(0, min(cut, len(audio) - SAMPLE_RATE))
-                with self._cond:
-                    self._busy = has_speech
-                start, chunk = self._take(cut)
-                if has_speech:
-                    self._transcribe_chunk(start, chunk)
+                if cut is not None:
+                    start, chunk = self._take(cut)
+                    if has_speech:
+                        self._transcribe_chunk(start, chunk)
         except BaseException as exc:  # re-raised by finish() in the caller's thread
             self._error = exc
         finally:
@@ -590,11 +589,7 @@ class IncrementalTranscriber:
                 self._busy = False
 
     def _transcribe_chunk(self, start: int, chunk: NDArray[np.float32]) -> None:
-        try:
-            transcript = self.transcriber.transcribe(chunk, prompt=self.prompt)
-        finally:
-            with self._cond:
-                self._busy = False
+        transcript = self.transcriber.transcribe(chunk, prompt=self.prompt)
         shifted = [_shifted(s, start / SAMPLE_RATE) for s in transcript.segments]
         with self._cond:
             self._segments.extend(shifted)

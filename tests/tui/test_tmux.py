@@ -62,9 +62,10 @@ def test_real_app_shows_the_library_and_quits(mockcall_home: Path, session_name:
     marker = mockcall_home / "exited"
     command = f"MOCKCALL_HOME={mockcall_home} {MOCKCALL}; echo $? > {marker}; sleep 30"
     tmux("new-session", "-d", "-s", session_name, "-x", "80", "-y", "24", command)
-    screen = wait_for_screen(session_name, "Voicemail screening line")
+    wait_for_screen(session_name, "Voicemail screening line")
+    screen = wait_for_screen(session_name, "Quit")  # the key bar, drawn last
+    assert "Voicemail screening line" in screen
     assert "Jordan Rivera" in screen  # the profile status line
-    assert "Quit" in screen  # the key bar
     tmux("send-keys", "-t", session_name, "q")
     deadline = time.monotonic() + 15
     while not marker.exists() and time.monotonic() < deadline:
