@@ -125,7 +125,9 @@ def main() -> None:
         inc = asyncio.run(one_run(samples, incremental=True))
         after = asyncio.run(one_run(samples, incremental=False))
         rows.append((seconds, inc, after))
-    print(f"{'answer':>8} | {'incremental':>12} | {'after stop':>10} | speed-up   (2 cores: {os.cpu_count()})")
+    print(
+        f"{'answer':>8} | {'incremental':>12} | {'after stop':>10} | speed-up   (2 cores: {os.cpu_count()})"
+    )
     print(f"{'-' * 8}-+-{'-' * 12}-+-{'-' * 10}-+---------")
     for seconds, inc, after in rows:
         print(f"{seconds:>6.0f} s | {inc:>10.2f} s | {after:>8.2f} s | {after / inc:>5.1f}x")

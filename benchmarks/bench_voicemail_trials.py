@@ -28,7 +28,9 @@ from simulator.checks.base import NoParams  # noqa: E402
 from simulator.profile import Profile  # noqa: E402
 
 PROFILES = [
-    Profile(name="Maria Delgado", phone="(312) 555-0187", role="Project Coordinator", company="Acme"),
+    Profile(
+        name="Maria Delgado", phone="(312) 555-0187", role="Project Coordinator", company="Acme"
+    ),
     Profile(name="Samuel Okafor", phone="415-555-0123", role="Software Engineer", company="Globex"),
 ]
 ESPEAK_VOICES = ["en-us", "en-gb", "en-us+f2", "en+m7", "en-gb+f4"]
@@ -36,8 +38,12 @@ ESPEAK_VOICES = ["en-us", "en-gb", "en-us+f2", "en+m7", "en-gb+f4"]
 
 def message(profile: Profile, with_name: bool, with_number: bool) -> str:
     spoken = " ".join(
-        {"0": "zero"}.get(d, ["zero", "one", "two", "three", "four", "five", "six", "seven",
-                               "eight", "nine"][int(d)])
+        {"0": "zero"}.get(
+            d,
+            ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"][
+                int(d)
+            ],
+        )
         for d in profile.phone_digits()
     )
     grouped = spoken.split()
@@ -81,8 +87,10 @@ def main() -> None:
             )
             right += ok
             total += 1
-            print(f"{label:<10} {with_name!s:<6} {with_number!s:<8} {name:<10} {phone:<10} "
-                  f"{'yes' if ok else 'NO  <- ' + transcript.text}")
+            print(
+                f"{label:<10} {with_name!s:<6} {with_number!s:<8} {name:<10} {phone:<10} "
+                f"{'yes' if ok else 'NO  <- ' + transcript.text}"
+            )
     print(f"\n{right} of {total} trials right (target: at least 22 of 24)")
 
 
