@@ -577,10 +577,51 @@ _ROLE_SHORT = {
 }
 
 
+# Two-word modifiers people say as letters ("QA analyst", "UX researcher", "HR coordinator"), and
+# the other way round. Only modifiers: the head noun is never replaced by an acronym.
+_ROLE_ACRONYMS = {
+    "ux": ("user", "experience"),
+    "ui": ("user", "interface"),
+    "qa": ("quality", "assurance"),
+    "hr": ("human", "resources"),
+    "it": ("information", "technology"),
+    "pr": ("public", "relations"),
+    "ai": ("artificial", "intelligence"),
+    "ml": ("machine", "learning"),
+    "bi": ("business", "intelligence"),
+    "ar": ("accounts", "receivable"),
+    "ap": ("accounts", "payable"),
+}
+# Adjective and noun endings of one root ("finance analyst" for Financial Analyst,
+# "administration assistant" for Administrative Assistant), stripped from stems before comparing.
+_DERIVED_ENDINGS = ("ation", "ativ", "ical", "ial", "ion", "al", "iv", "ic")
+
+
+def _contract_acronyms(role: str) -> str:
+    """The role with spelled-out modifiers as acronyms: "Quality Assurance Analyst" -> "qa analyst"."""
+    out = fold(role)
+    for short, words in _ROLE_ACRONYMS.items():
+        out = re.sub(r"\b" + r"[\s-]+".join(words) + r"\b", short, out)
+    return out
+
+
+def _root(word_stem: str) -> str:
+    for _ in range(2):
+        for ending in _DERIVED_ENDINGS:
+            if word_stem.endswith(ending) and len(word_stem) - len(ending) >= 6:
+                word_stem = word_stem[: -len(ending)]
+                break
+        else:
+            break
+    return word_stem
+
+
 def _stem_matches(heard: str, wanted: str) -> bool:
     if heard == wanted:
         return True
     if wanted in _ROLE_SHORT.get(heard, ()):
+        return True
+    if len(wanted) >= 6 and len(heard) >= 5 and _root(heard) == _root(wanted):
         return True
     return len(wanted) >= 6 and fuzz.ratio(heard, wanted) >= 85
 
@@ -591,8 +632,9 @@ def mentions_role(ctx: CheckContext, params: NoParams) -> CheckResult:
     role = ctx.profile.role.strip()
     if not role:
         return _skip("mentions_role", "role", '"Senior Data Analyst"')
-    terms = _role_terms(role)
-    if terms is None:
+    terms = _role_terms(_contract_acronyms(role))
+    full_terms = _role_terms(role)
+    if terms is None or full_terms is None:
         return CheckResult(
             "mentions_role", "skipped", f"The profile role {role!r} has no key words.", ""
         )
@@ -608,9 +650,11 @@ def mentions_role(ctx: CheckContext, params: NoParams) -> CheckResult:
         # ASR splits compounds ("back end", "front end", "full stack", "health care"): the
         # joined pair may be the role's word.
         if pos + 1 < len(toks) and letters(tok.norm) and letters(toks[pos + 1].norm):
-            pieces.append((stem(letters(tok.norm) + letters(toks[pos + 1].norm)), pos))
+            pair = (letters(tok.norm), letters(toks[pos + 1].norm))
+            pieces.append((stem(pair[0] + pair[1]), pos))
+            pieces.extend((short, pos) for short, words in _ROLE_ACRONYMS.items() if pair == words)
     for tok in toks:
-        if terms.acronym and letters(tok.norm) == terms.acronym:
+        if full_terms.acronym and letters(tok.norm) == full_terms.acronym:
             return CheckResult(
                 "mentions_role", "pass", f"Heard {quote([tok])}.", "", spans=(span([tok]),)
             )

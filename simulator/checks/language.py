@@ -245,7 +245,7 @@ def _quotes(hits: Sequence[Hit], most: int = 4) -> str:
 
 # Whole words only, so "class", "assessment", "Scunthorpe", "cocktail", "Dickens" never match.
 # "damn" counts (mild, but not interview language); "hell" only as an exclamation (see below);
-# "crap" counts; "bloody", "sucks", "freaking" do not.
+# "crap" counts; "bloody" as an intensifier counts (see _INTENSIFIERS); "sucks", "freaking" do not.
 SWEARS = frozenset(
     (
         "fuck fucks fucked fucking fuckin fucken fucker fuckers fuckup fuckups fuckwit "
@@ -285,6 +285,25 @@ def _is_swear_hell(toks: Sequence[Token], i: int) -> bool:
     return sentence_start and toks[i].text.rstrip().endswith((",", "!"))
 
 
+# British swear intensifiers ("the bloody rota", "sodding forms"); the literal, medical sense
+# ("a bloody nose", "bloody discharge") and history ("Bloody Sunday") are not swearing.
+_INTENSIFIERS = frozenset({"bloody", "sodding"})
+_LITERAL_AFTER = frozenset(
+    """nose noses stool stools discharge sputum urine vomit diarrhoea diarrhea dressing dressings
+    bandage bandages tissue tissues show mucus fluid wound wounds lip lips tap taps cough
+    battle battles war wars conflict conflicts history revolution fight fighting fights massacre
+    sunday mary marys footprint footprints handprint handprints knife""".split()
+)
+
+
+def _is_swear_intensifier(toks: Sequence[Token], i: int) -> bool:
+    """'bloody' before another word that it intensifies, not in its literal sense."""
+    if i + 1 >= len(toks) or _ends_sentence(toks[i]):
+        return False
+    nxt = toks[i + 1]
+    return nxt.norm not in _LITERAL_AFTER
+
+
 def profanities(toks: Sequence[Token]) -> list[Token]:
     """The swear words in the answer, in order."""
     out: list[Token] = []
@@ -295,6 +314,8 @@ def profanities(toks: Sequence[Token]) -> list[Token]:
         elif tok.norm in _NAME_LIKE and tok.text.lstrip("\"'(")[:1].islower():
             out.append(tok)
         elif tok.norm == "hell" and _is_swear_hell(toks, i):
+            out.append(tok)
+        elif tok.norm in _INTENSIFIERS and _is_swear_intensifier(toks, i):
             out.append(tok)
     return out
 
@@ -418,6 +439,11 @@ RECOVERY = (
         r"(?:i am not|i was not) (?:happy|satisfied|pleased) with (?:that|my) (?:last )?answer",
     ),
     rx(r"(?:scratch|strike) that"),
+    # "Take two." as a sentence of its own (a film-set reset), not "take two weeks".
+    rx(
+        r"(?:(?<!.)|(?<=\. ))(?:(?:okay|ok|alright|right|so|yes|yeah|ha|fine|sorry) )*"
+        r"take (?:two|2)(?= \.| i | we | so | okay | here |$)"
+    ),
     rx(
         r"(?:sorry|apologies|i apologize|i apologise|pardon me) (?:for |about )?(?:the |my |that )?"
         r"(?:rambling|ramble|going on|tangent|long answer|long-winded answer|being long-winded"
@@ -435,6 +461,14 @@ RECOVERY = (
     ),
 )
 """Reset and repair lines; wrong-foot lines are matched apart (they need a narrative test)."""
+PRESENT_RESET = rx(
+    r"i (?:try|start|begin|say|answer|explain|tell) (?:it |that |this |my answer |you )?"
+    r"(?:again|over|once more|one more time)"
+)
+"""A reset in the plain present, as second-language speakers put it: "Sorry, I try again"."""
+_HABITUAL = re.compile(
+    r"(?<![^ ])(?:when|whenever|if|every|each|usually|always|often|sometimes|then|and)(?![^ ])"
+)
 WRONG_FOOT = rx(
     r"(?:we|i|you and i|this|things|the conversation|this conversation|this interview|this call"
     r"|our conversation) (?:may |might |probably |kind of |sort of |really |just |definitely )?"
@@ -458,6 +492,13 @@ def _wrong_foot_here(doc: Doc, hit: Hit) -> bool:
 def recovery_hits(doc: Doc) -> list[Hit]:
     """Every reset or repair line in the answer, in order."""
     hits = _find_all(doc, RECOVERY)
+    # "When I mess up, I own it and I try again the next day" is a habit, not a reset.
+    hits += [
+        h
+        for h in doc.find(PRESENT_RESET)
+        if not _HABITUAL.search(" ".join(doc.before(h, 12)))
+        and not re.match(r"(?:the )?(?:next|tomorrow|later|another)", doc.after(h))
+    ]
     hits += [h for h in doc.find(WRONG_FOOT) if _wrong_foot_here(doc, h)]
     return sorted(hits, key=lambda h: h.start)
 
@@ -1306,9 +1347,10 @@ RESULT = rx(
     r"|a third|a quarter|two thirds|zero|nothing|one|two|three|four|five|six|seven|eight|nine|ten"
     r"|twenty|thirty|forty|fifty|a hundred|hundreds|thousands|a few|a couple)",
     r"(?:doubled|tripled|quadrupled|halved)",
-    r"ended up (?:with|saving|cutting|winning|getting|being|hitting|beating|closing|landing"
-    r"|delivering|finishing|shipping|launching|reducing|increasing|improving|growing|making"
-    r"|keeping|retaining|signing|renewing|exceeding|going)",
+    # "we ended up serving 180 covers", "ended up with": where things landed.
+    r"ended up (?:with|[^ .]+ing)",
+    r"(?:only|just) (?:lost|cost|took|missed|wasted|had) (?:us )?(?:about |around |roughly )?"
+    r"(?:\$?\d|one|two|three|four|five|a few|a couple|a handful)",
     r"(?:led|leading) to",
     r"result(?:ed|ing) in",
     r"(?:which|that|and that|this) (?:helped|saved|cut|allowed|let|reduced|increased|improved"

@@ -75,6 +75,10 @@ def similar(heard: str, expected: str, relaxed: bool = False) -> float:
             return 0.5 * ratio
         if JaroWinkler.similarity(heard, expected) >= 0.82:
             return 0.5 * ratio
+        # Spelling far from sound ("Siobhan" said "Shivaun", "Niamh" as "Neeve"): Soundex folds
+        # b/f/v/p, drops h/w and vowels, so a phonetic ASR spelling lands on the same code.
+        if heard[0] == expected[0] and jellyfish.soundex(heard) == jellyfish.soundex(expected):
+            return 0.5 * max(ratio, 0.5)
     same_sound = jellyfish.metaphone(heard) == jellyfish.metaphone(expected) or (
         jellyfish.nysiis(heard) == jellyfish.nysiis(expected)
     )
@@ -201,6 +205,12 @@ def find_name(toks: Sequence[Token], full_name: str) -> list[NameHit]:
     for i in range(n):
         if i in used:
             continue
+        if len(parts) > 1:
+            swapped = _swapped_name(toks, i, first_part, last_part)
+            if swapped is not None:
+                hits.append(NameHit("full", i, swapped, _someone_else(toks, i, swapped)))
+                used.update(range(i, swapped + 1))
+                continue
         k, score = match_part(toks, i, first_part)
         if len(parts) == 1:
             if k:
@@ -229,6 +239,21 @@ def find_name(toks: Sequence[Token], full_name: str) -> list[NameHit]:
     if len(parts) > 1:
         hits.extend(_surnames_alone(toks, last_part, used))
     return sorted(hits, key=lambda h: h.first)
+
+
+def _swapped_name(toks: Sequence[Token], i: int, first_part: str, last_part: str) -> int | None:
+    """Last position of the name said in the other order from I, or None.
+
+    Family-name-first profiles ("Nguyễn Văn An") are often said given name first ("An Nguyen"),
+    and "Thompson, Maya" is still the full name: both parts, each clearly heard, back to back.
+    """
+    k, score = match_part(toks, i, last_part)
+    if not k or score < 0.9 or i + k >= len(toks):
+        return None
+    k2, score2 = match_part(toks, i + k, first_part)
+    if not k2 or score2 < 0.9:
+        return None
+    return i + k + k2 - 1
 
 
 def _surname_after(
