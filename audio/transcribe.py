@@ -118,7 +118,6 @@ def load_audio(audio: Path | str | NDArray[Any]) -> NDArray[np.float32]:
 def _quiet_libraries() -> None:
     """Keep engines off the network and their logging and warnings off the TUI's terminal."""
     os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ.setdefault("TQDM_DISABLE", "1")
     for name in ("faster_whisper", "whisper"):
         logger = logging.getLogger(name)
         # A NullHandler stops logging's last-resort handler from printing warnings to stderr; an
@@ -513,7 +512,9 @@ class IncrementalTranscriber:
             samples = np.asarray(self._resampler.process(samples), dtype=np.float32)
         with self._cond:
             if self._stopping:
-                raise RuntimeError("IncrementalTranscriber.feed() called after finish()")
+                raise RuntimeError(
+                    "IncrementalTranscriber.feed() called after finish() or cancel()"
+                )
             if len(samples):
                 self._blocks.append(samples)
                 self._total += len(samples)
