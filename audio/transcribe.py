@@ -38,6 +38,9 @@ SAMPLE_RATE = 16000
 DISFLUENCY_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking."
 """A prompt in the style of a verbatim transcript, so Whisper keeps more "um"s and "like"s."""
 
+NUMBER_STYLE_PROMPT = "You can reach me at 212-555-0100."
+"""A fictional number in the prompt: without it tiny.en often writes "five five five" as "55"."""
+
 Engine = Literal["faster-whisper", "openai-whisper"]
 """The transcription engines mockcall can run."""
 
@@ -89,8 +92,8 @@ def build_prompt(name: str | None, role: str | None = None, company: str | None 
     if role_text:
         profile = f"{profile}, uh, about {role_text}" if profile else f"It's, uh, about {role_text}"
     if not profile:
-        return DISFLUENCY_PROMPT
-    return f"{DISFLUENCY_PROMPT} So, um, {profile}."
+        return f"{DISFLUENCY_PROMPT} {NUMBER_STYLE_PROMPT}"
+    return f"{DISFLUENCY_PROMPT} So, um, {profile}. {NUMBER_STYLE_PROMPT}"
 
 
 def load_audio(audio: Path | str | NDArray[Any]) -> NDArray[np.float32]:

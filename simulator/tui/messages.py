@@ -72,6 +72,8 @@ class MicTestFinished(Message):
 
     seconds: float
     """How much audio was recorded."""
+    peak: float
+    """The loudest block's peak, 0..1 (LevelChanged messages coalesce, so they cannot tell)."""
 
 
 @dataclass

@@ -72,3 +72,24 @@ async def test_spoken_voicemail_without_a_number_fails_says_phone(
     assert take.audio_path is not None and take.audio_path.is_file()
     statuses = {r.id: r.status for r in take.results}
     assert statuses["says_phone"] == "fail" and statuses["says_name"] == "pass"
+
+
+async def test_microphone_test_hears_the_real_microphone(microphone: VirtualCard) -> None:
+    # audio.recorder reports levels in dBFS; drawn as 0..1 they read as silence, so the meter
+    # sat at 0% and the microphone test said "Nothing heard" on a working microphone.
+    from simulator.tui.screens.settings import SettingsScreen
+
+    app = make_app(
+        settings=Settings(),
+        profile=Profile(name="Jordan Rivera", phone="(617) 555-0142", role="Data Analyst"),
+        store=Store(),
+        transcriber_factory=lambda: make_transcriber("faster-whisper", None, locations.cache_dir()),
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: visible(app, "Voicemail screening line"), timeout=20)
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: visible(app, "(loudest"), timeout=20)
+        assert visible(app, "Good level") or visible(app, "Clipping"), "speech was not heard"
+        assert not visible(app, "Nothing heard")

@@ -34,7 +34,8 @@ def key_table(screen: Screen[Any]) -> Table:
             continue
         seen.add(binding.description)
         table.add_row(
-            binding.key_display or screen.app.get_key_display(binding), binding.description
+            binding.key_display or screen.app.get_key_display(binding),
+            binding.tooltip or binding.description,
         )
     return table
 

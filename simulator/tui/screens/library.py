@@ -79,7 +79,8 @@ class LibraryScreen(MockcallScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority so the key bar shows it: the focused list would otherwise claim Enter silently.
         Binding("enter", "practise", "Practise", priority=True),
-        Binding("t", "practise_typed", "Type answers"),
+        # Short in the key bar so "? Help" fits at 80 columns; the help shows the tooltip.
+        Binding("t", "practise_typed", "Type", tooltip="Type answers instead of speaking"),
         Binding("v", "review", "Review"),
         Binding("s", "settings", "Settings"),
         Binding("p", "profile", "Profile"),

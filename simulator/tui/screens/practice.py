@@ -26,7 +26,7 @@ from simulator.tui.messages import (
     SpeechFinished,
 )
 from simulator.tui.screens.base import MockcallScreen
-from simulator.tui.widgets.elapsed import ElapsedTime
+from simulator.tui.widgets.elapsed import ElapsedTime, clock
 from simulator.tui.widgets.level_meter import LevelMeter
 
 PHASE_TEXT: dict[str, str] = {
@@ -42,6 +42,27 @@ PHASE_TEXT: dict[str, str] = {
     "results": "",
 }
 """The status line for each phase of a step."""
+
+
+def answer_target(step: Step) -> float:
+    """The longest answer the step's time check accepts: its max_seconds, else the step's limit."""
+    for spec in step.checks:
+        if spec.id == "within_time" and spec.params.get("max_seconds"):
+            return float(spec.params["max_seconds"])
+    return step.time_limit
+
+
+def step_heading(scenario: Scenario, index: int) -> Text:
+    """`Title  step 1 of 2 · aim for 45 s or less (recording stops at 1:00)`."""
+    step = scenario.steps[index]
+    head = Text(scenario.title, style="bold")
+    head.append(f"  step {index + 1} of {len(scenario.steps)}", style="dim")
+    target = answer_target(step)
+    # The prompt and the checklist judge against the check's limit, not the recording cap.
+    head.append(f" · aim for {int(target)} s or less", style="dim")
+    if target < step.time_limit:
+        head.append(f" (recording stops at {clock(step.time_limit)})", style="dim")
+    return head
 
 
 class PracticeScreen(MockcallScreen[None]):
@@ -172,11 +193,7 @@ class PracticeScreen(MockcallScreen[None]):
         self.step_index = index
         self.set_phase("waiting")
         step = self.step
-        count = len(self.scenario.steps)
-        head = Text(self.scenario.title, style="bold")
-        head.append(f"  step {index + 1} of {count}", style="dim")
-        head.append(f"  · answer within {int(step.time_limit)} s", style="dim")
-        self.query_one("#practice-head", Static).update(head)
+        self.query_one("#practice-head", Static).update(step_heading(self.scenario, index))
         self.query_one("#practice-note", Static).update(
             Text(f"Tip: {step.note}", style="italic") if step.note else ""
         )

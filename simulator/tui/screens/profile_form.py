@@ -103,6 +103,10 @@ class ProfileScreen(MockcallScreen[Profile | None]):
                 yield Button("Skip for now" if self.first_run else "Cancel", id="profile-leave")
         yield Footer()
 
+    def on_mount(self) -> None:
+        """Start in the first field, so typing fills it in straight away."""
+        self.query_one(f"#profile-{FIELDS[0][0]}", Input).focus()
+
     def _values(self) -> dict[str, str]:
         return {
             name: self.query_one(f"#profile-{name}", Input).value.strip() for name, _, _ in FIELDS

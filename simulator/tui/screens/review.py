@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Label, Select, Static
 from simulator.scenario import library
 from simulator.store import SessionSummary
 from simulator.tui.screens.base import MockcallScreen
+from simulator.tui.widgets.session_table import SessionTable
 
 ALL = ""
 """The filter value meaning every scenario."""
@@ -68,7 +69,7 @@ class ReviewScreen(MockcallScreen[None]):
                 id="scenario-filter",
                 compact=True,
             )
-        yield DataTable[str | Text](id="sessions", cursor_type="row", zebra_stripes=True)
+        yield SessionTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Static(id="review-empty")
         yield Footer()
 
@@ -109,6 +110,8 @@ class ReviewScreen(MockcallScreen[None]):
             )
         empty = self.query_one("#review-empty", Static)
         empty.display = not self.sessions
+        # An empty table shrinks to its header, or it would push the message off the screen.
+        self.set_class(not self.sessions, "-empty")
         empty.update(
             "No sessions yet. Practise a scenario from the library and it will show up here."
             if not self.scenario_id

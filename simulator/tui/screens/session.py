@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 import threading
+from pathlib import Path
 from typing import ClassVar
 
 from rich.console import Group
@@ -14,7 +17,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from simulator import locations
 from simulator.errors import UserError
+from simulator.export import session_json, session_markdown
 from simulator.store import SessionDetail, TakeRecord, take_stats
 from simulator.tui.messages import PlaybackFinished
 from simulator.tui.screens.base import MockcallScreen
@@ -60,20 +65,37 @@ def take_numbers(take: TakeRecord) -> str:
     return " · ".join(parts)
 
 
+def export_session(detail: SessionDetail, folder: Path) -> tuple[Path, Path]:
+    """Write DETAIL as Markdown and as JSON into FOLDER (readable by the user only)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stem = f"session-{detail.id}-{detail.summary.scenario_id}"
+    texts = (
+        (folder / f"{stem}.md", session_markdown(detail)),
+        (folder / f"{stem}.json", json.dumps(session_json(detail), indent=2, ensure_ascii=False)),
+    )
+    for path, text in texts:
+        # Transcripts are personal: created private, like the history they come from.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text if text.endswith("\n") else text + "\n")
+    return texts[0][0], texts[1][0]
+
+
 class SessionScreen(MockcallScreen[None]):
-    """A saved session: pick a take to read it; p replays, m marks, c compares two takes."""
+    """A saved session: pick a take to read it; p replays, m marks, c compares, x exports."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "play", "Play"),
         Binding("m", "mark", "Mark"),
         Binding("c", "compare", "Compare"),
+        Binding("x", "export", "Export"),
         Binding("escape", "back", "Back"),
     ]
     HELP = (
         "The takes of each step are on the left; the highlighted one is shown on the right. "
-        "**p** replays its audio (again to stop). **c** compares it with the take before it; "
-        "to compare two other takes of a step, **m** marks one, then highlight the other and "
-        "press **c**."
+        "**p** (or **Enter**) replays its audio (again to stop). **c** compares it with the take "
+        "before it; to compare two other takes of a step, **m** marks one, then highlight the "
+        "other and press **c**. **x** exports the whole session as Markdown and JSON files."
     )
 
     def __init__(self, session_id: int) -> None:
@@ -227,6 +249,23 @@ class SessionScreen(MockcallScreen[None]):
             return
         first, second = sorted((other, take), key=lambda t: t.attempt)
         self.app.push_screen(CompareScreen(first, second))
+
+    # -- exporting ----------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """Write the session as Markdown and JSON beside the history, and say where."""
+        if self.detail is None:
+            return
+        try:
+            markdown, data = export_session(self.detail, locations.data_dir() / "exports")
+        except OSError as exc:
+            self.notify(f"Session not exported: {exc}", severity="error", markup=False)
+            return
+        self.notify(
+            f"Exported session {self.detail.id} to {markdown} and {data.name}",
+            timeout=10,
+            markup=False,
+        )
 
     def action_back(self) -> None:
         """Back to the history list."""

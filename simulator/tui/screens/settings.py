@@ -98,7 +98,6 @@ class SettingsScreen(MockcallScreen[Settings | None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._mic_peak = 0.0
         self._stop: threading.Event | None = None
 
     def compose(self) -> ComposeResult:
@@ -234,9 +233,12 @@ class SettingsScreen(MockcallScreen[Settings | None]):
         description="test the microphone",
     )
     def run_mic_test(self, recorder: AnswerRecorder, stop: threading.Event) -> None:
-        """Record a few seconds, relaying the level."""
+        """Record a few seconds, relaying the level and keeping the loudest one for the verdict."""
+        loudest = 0.0
 
         def relay_level(peak: float) -> None:
+            nonlocal loudest
+            loudest = max(loudest, peak)
             self.post_message(LevelChanged(peak))
 
         recording = recorder.record(
@@ -245,7 +247,7 @@ class SettingsScreen(MockcallScreen[Settings | None]):
             stop=stop,
             on_level=relay_level,
         )
-        self.post_message(MicTestFinished(recording.duration))
+        self.post_message(MicTestFinished(recording.duration, loudest))
 
     @work(
         thread=True,
@@ -283,13 +285,12 @@ class SettingsScreen(MockcallScreen[Settings | None]):
 
     @on(LevelChanged)
     def _level(self, message: LevelChanged) -> None:
-        self._mic_peak = max(self._mic_peak, message.peak)
         self.query_one("#mic-meter", LevelMeter).level = message.peak
 
     @on(MicTestFinished)
     def _mic_done(self, message: MicTestFinished) -> None:
         self.query_one("#mic-meter", LevelMeter).level = 0.0
-        self.query_one("#mic-level", Static).update(level_verdict(self._mic_peak))
+        self.query_one("#mic-level", Static).update(level_verdict(message.peak))
         self.query_one("#mic-test", Button).disabled = False
 
     @on(PreviewFinished)
@@ -317,7 +318,6 @@ class SettingsScreen(MockcallScreen[Settings | None]):
         if recorder is None:
             self.notify("No microphone is set up.", severity="warning")
             return
-        self._mic_peak = 0.0
         self._stop = threading.Event()
         self.query_one("#mic-test", Button).disabled = True
         self.query_one("#mic-level", Static).update("Say something…")

@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Sparkline, Static
 
+from simulator.scenario import library
 from simulator.store import TrendPoint
 from simulator.tui.screens.base import MockcallScreen
 
@@ -28,10 +29,11 @@ METRICS: tuple[tuple[str, str, Callable[[TrendPoint], float | None], str], ...] 
 
 
 def metric_caption(title: str, values: Sequence[float], unit: str) -> Text:
-    """`Checks passed  first 40%  latest 85%  best 90%` or a note that there is no data yet."""
+    """`Checks passed  first 40%  latest 85%` or a note that there is no data yet."""
     out = Text(f"{title}  ", style="bold")
     if not values:
-        out.append("no timed answers yet", style="dim")
+        # Only pace and fillers need timings; the pass rate counts typed answers too.
+        out.append("no answers yet" if unit == "%" else "no timed answers yet", style="dim")
         return out
     places = 1 if unit == "/min" else 0
     out.append(f"first {values[0]:.{places}f}{unit}  ", style="dim")
@@ -67,7 +69,15 @@ class TrendsScreen(MockcallScreen[None]):
     def on_mount(self) -> None:
         """Read the points from the history and draw them."""
         self.points = self.mockcall.store.trends(self.scenario_id)
-        scope = self.scenario_id or "all scenarios"
+        scope = "all scenarios"
+        if self.scenario_id:
+            sessions = self.mockcall.store.list_sessions(self.scenario_id)
+            titles = [s.title for s in sessions] + [
+                e.scenario.title
+                for e in library()
+                if e.scenario is not None and e.scenario.id == self.scenario_id
+            ]
+            scope = titles[0] if titles else self.scenario_id
         head = Text(f"Trends · {scope} · ", style="bold")
         if self.points:
             first = self.points[0].started_at.astimezone().strftime("%Y-%m-%d")
