@@ -123,6 +123,12 @@ def _check_answer_count(scenario: Any, count: int) -> None:
         raise UserError(
             f"{scenario.id} has {len(scenario.steps)} step(s) but {count} answers were given"
         )
+    if 0 < count < len(scenario.steps):
+        print(
+            f"mockcall: note: {count} of {len(scenario.steps)} steps answered; "
+            "the session counts as incomplete",
+            file=sys.stderr,
+        )
 
 
 def _emit_report(report: Any, as_json: bool) -> None:

@@ -58,17 +58,25 @@ class SessionReport:
     """Every answered step, in order."""
     session_id: int | None = None
     """The session's id in the history store, once saved."""
+    total_steps: int = 0
+    """How many steps the scenario has (0: as many as were answered)."""
+
+    @property
+    def complete(self) -> bool:
+        """True when every step of the scenario was answered."""
+        return len(self.steps) >= self.total_steps
 
     @property
     def passed(self) -> bool:
-        """True when every step passed."""
-        return all(s.passed for s in self.steps)
+        """True when every step was answered and passed."""
+        return self.complete and all(s.passed for s in self.steps)
 
     def to_json(self) -> dict[str, Any]:
         """The report in PRODUCT.md's JSON shape (plus the session id when saved)."""
         out: dict[str, Any] = {
             "scenario": self.scenario_id,
             "passed": self.passed,
+            "complete": self.complete,
             "steps": [s.to_json() for s in self.steps],
         }
         if self.session_id is not None:
@@ -79,6 +87,8 @@ class SessionReport:
 def render_text(report: SessionReport) -> str:
     """A readable report for the terminal."""
     verdict = "PASSED" if report.passed else "NEEDS WORK"
+    if not report.complete:
+        verdict += f" (answered {len(report.steps)} of {report.total_steps} steps)"
     lines = [f"{report.scenario_title} ({report.scenario_id}) — {verdict}"]
     if report.session_id is not None:
         lines[0] += f"   [session {report.session_id}]"

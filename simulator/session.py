@@ -22,6 +22,7 @@ from simulator.settings import Settings
 from simulator.store import Store
 
 LevelCallback = Callable[[float], None]
+"""Receives the input's peak level as a linear 0..1 value, about 20 times a second."""
 SegmentCallback = Callable[[Segment], None]
 
 
@@ -242,7 +243,9 @@ class Practice:
     def finish(self) -> SessionReport:
         """Close the session: the latest take of each answered step makes the report."""
         steps = tuple(self._latest[i] for i in sorted(self._latest))
-        report = SessionReport(self.scenario.id, self.scenario.title, steps, self.session_id)
+        report = SessionReport(
+            self.scenario.id, self.scenario.title, steps, self.session_id, len(self.scenario.steps)
+        )
         if self.session_id is not None:
             self.store.finish_session(self.session_id, report.passed)
         return report

@@ -70,6 +70,11 @@ class MicrophoneRecorder:
         """Record one take into OUT."""
         from audio.recorder import record
 
+        def linear(dbfs: float) -> None:
+            # The recorder measures peak dBFS; the session's LevelCallback speaks a 0..1 peak.
+            if on_level is not None:
+                on_level(min(10 ** (dbfs / 20), 1.0))
+
         result = record(
             out,
             device=_device(self.settings.input_device),
@@ -77,6 +82,6 @@ class MicrophoneRecorder:
             time_limit=time_limit,
             silence_stop=self.settings.silence_stop or None,
             on_audio=on_audio,
-            on_level=on_level,
+            on_level=linear if on_level is not None else None,
         )
         return Recording(result.path, result.duration, result.overflows, result.ended_by)

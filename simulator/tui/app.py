@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 from simulator import locations
 from simulator.errors import UserError
 from simulator.profile import Profile, load_profile
-from simulator.session import AnswerRecorder, AnswerTranscriber, PromptVoice, Recording
+from simulator.session import AnswerRecorder, AnswerTranscriber, PromptVoice
 from simulator.settings import Settings, load_settings
 from simulator.tui.messages import TranscriberReady
 from simulator.tui.problems import problem_text
@@ -201,45 +201,10 @@ def warm(transcriber: AnswerTranscriber) -> AnswerTranscriber:
     return transcriber
 
 
-class LinearLevels:
-    """An AnswerRecorder whose on_level reports peak dBFS, adapted to the 0..1 peaks we draw.
-
-    audio.recorder reports dBFS; the meter, the microphone test's verdict and the fakes use a
-    linear 0..1 peak. Without this the meter sat at 0% and every test said "Nothing heard".
-    """
-
-    def __init__(self, recorder: AnswerRecorder) -> None:
-        self.recorder = recorder
-        """The recorder reporting dBFS."""
-
-    def record(
-        self,
-        out: Path,
-        *,
-        time_limit: float,
-        stop: threading.Event,
-        on_level: Callable[[float], None] | None = None,
-        on_audio: Callable[[Any], None] | None = None,
-    ) -> Recording:
-        """Record through the wrapped recorder, converting each level to a linear peak."""
-
-        def linear(dbfs: float) -> None:
-            assert on_level is not None
-            on_level(min(10 ** (dbfs / 20), 1.0))
-
-        return self.recorder.record(
-            out,
-            time_limit=time_limit,
-            stop=stop,
-            on_level=linear if on_level is not None else None,
-            on_audio=on_audio,
-        )
-
-
 def _system_io(settings: Settings) -> tuple[PromptVoice, AnswerRecorder]:
     from simulator.voice_io import MicrophoneRecorder, SystemPromptVoice
 
-    return SystemPromptVoice(settings), LinearLevels(MicrophoneRecorder(settings))
+    return SystemPromptVoice(settings), MicrophoneRecorder(settings)
 
 
 def make_app(

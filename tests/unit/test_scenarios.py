@@ -491,10 +491,6 @@ MODEL_ANSWERS: dict[tuple[str, int], str] = {
         "me at 617 555 0142. I'm available most afternoons this week. Again, that's Jordan Rivera,"
         " 617 555 0142. Thank you!"
     ),
-    ("voicemail-screening", 1): (
-        "I'm free Tuesday afternoon between two and four, or Thursday morning before eleven, "
-        "Eastern time."
-    ),
     ("phone-screen", 0): (
         "Sure. I'm currently a data analyst at a logistics company, where I've spent the last four"
         " years building the reporting our operations team runs on. Before that I worked in "
@@ -588,12 +584,6 @@ WEAK_ANSWERS: list[tuple[str, int, str, set[str]]] = [
         0,
         "Hi, it's Jordan, please call me back about the job, thanks.",
         {"mentions_role", "repeats_contact", "says_name", "says_phone"},
-    ),
-    (
-        "voicemail-screening",
-        1,
-        "Pretty much any time works for me, just give me a call whenever.",
-        {"keywords"},
     ),
     (
         "phone-screen",
