@@ -93,7 +93,7 @@ def build_prompt(name: str | None, role: str | None = None, company: str | None 
         profile = f"{profile}, uh, about {role_text}" if profile else f"It's, uh, about {role_text}"
     if not profile:
         return f"{DISFLUENCY_PROMPT} {NUMBER_STYLE_PROMPT}"
-    return f"{DISFLUENCY_PROMPT} So, um, {profile}. {NUMBER_STYLE_PROMPT}"
+    return f"{DISFLUENCY_PROMPT} {NUMBER_STYLE_PROMPT} So, um, {profile}."
 
 
 def load_audio(audio: Path | str | NDArray[Any]) -> NDArray[np.float32]:

@@ -96,13 +96,36 @@ def silence(seconds: float) -> NDArray[np.float32]:
     return np.zeros(int(seconds * SAMPLE_RATE), dtype=np.float32)
 
 
+CONTRACTIONS = {
+    "i'm": "i am",
+    "i've": "i have",
+    "i'd": "i would",
+    "i'll": "i will",
+    "it's": "it is",
+    "that's": "that is",
+    "we're": "we are",
+    "we've": "we have",
+    "don't": "do not",
+    "didn't": "did not",
+    "can't": "can not",
+    "won't": "will not",
+    "you're": "you are",
+}
+"""Whisper writes "I am" or "I'm" depending on its prompt's style; neither is a mishearing."""
+
+
+def _plain(text: str) -> list[str]:
+    found = re.findall(r"[a-z0-9']+", text.lower())
+    return " ".join(CONTRACTIONS.get(w, w) for w in found).split()
+
+
 def words(transcript: Transcript) -> list[str]:
     """Lower-case words without punctuation; hyphenated numbers split like the text."""
-    return re.findall(r"[a-z0-9']+", transcript.text.lower().replace("-", " "))
+    return _plain(transcript.text.replace("-", " "))
 
 
 def expected_words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9']+", text.lower())
+    return _plain(text)
 
 
 def long_answer() -> NDArray[np.float32]:
