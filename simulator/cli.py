@@ -170,7 +170,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from simulator.session import Practice
     from simulator.settings import load_settings
     from simulator.store import Store
-    from simulator.voice_io import MicrophoneRecorder, SystemPromptVoice
+    from simulator.voice_io import MicrophoneRecorder, SystemPromptVoice, check_devices
 
     scenario = find_scenario(args.scenario)
     profile = _load_profile(args.profile)
@@ -183,12 +183,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         for path in answers:
             if not path.is_file():
                 raise UserError(f"{path}: answer audio file not found")
-            read_audio(
-                path
-            )  # a corrupt or empty file is reported before anything is spoken or saved
+            # A corrupt or empty file is reported before anything is spoken or saved.
+            read_audio(path)
     settings = load_settings()
-    engine = args.engine or settings.engine
-    model = args.model or settings.model
+    # A missing microphone or speaker is reported before the first prompt, not halfway through.
+    check_devices(settings, microphone=not answers, speaker=not args.no_voice)
     store = Store()
     store.recover_interrupted()
     practice = Practice(
@@ -196,18 +195,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         profile,
         store,
         settings=settings,
-        transcriber=_make_transcriber(engine, model),
+        transcriber=_make_transcriber(args.engine or settings.engine, args.model or settings.model),
         voice=None if args.no_voice else SystemPromptVoice(settings),
         recorder=None if answers else MicrophoneRecorder(settings),
     )
-    if not answers:
-        from audio.devices import resolve_input
-
-        resolve_input(
-            int(settings.input_device)
-            if settings.input_device.isdigit()
-            else settings.input_device or None
-        )
     steps = range(len(answers)) if answers else range(len(scenario.steps))
     try:
         for index in steps:

@@ -19,6 +19,16 @@ def _device(value: str) -> int | str | None:
     return int(value) if value.isdigit() else value
 
 
+def check_devices(settings: Settings, *, microphone: bool, speaker: bool) -> None:
+    """Raise the audio layer's one-line error when a needed device is missing."""
+    from audio.devices import resolve_input, resolve_output
+
+    if microphone:
+        resolve_input(_device(settings.input_device))
+    if speaker:
+        resolve_output(_device(settings.output_device))
+
+
 class SystemPromptVoice:
     """Speaks prompts with the configured voice, band-limited for phone personas, then plays them."""
 

@@ -522,6 +522,8 @@ class _RoleTerms:
     """Display word for each stem, for tips."""
     acronym: str
     """Initials of the key words when there are three or more ("csm"), else ""."""
+    initials: str
+    """Initials of the key words, however many ("rn" for Registered Nurse)."""
 
 
 def _role_terms(role: str) -> _RoleTerms | None:
@@ -550,7 +552,7 @@ def _role_terms(role: str) -> _RoleTerms | None:
     initials = "".join(letters(w)[0] for w in main_words if letters(w) not in _ROLE_OPTIONAL)
     # Two-letter initials ("PM", "DA") are too often something else ("3 PM") to count.
     acronym = initials if len(initials) >= 3 else ""
-    return _RoleTerms(head, tuple(s for s in stems if s != head), display, acronym)
+    return _RoleTerms(head, tuple(s for s in stems if s != head), display, acronym, initials)
 
 
 # Short forms people say for one role word ("customer service rep", "dev", "admin"), as stems.
@@ -653,10 +655,25 @@ def mentions_role(ctx: CheckContext, params: NoParams) -> CheckResult:
             pair = (letters(tok.norm), letters(toks[pos + 1].norm))
             pieces.append((stem(pair[0] + pair[1]), pos))
             pieces.extend((short, pos) for short, words in _ROLE_ACRONYMS.items() if pair == words)
-    for tok in toks:
+    for at, tok in enumerate(toks):
         if full_terms.acronym and letters(tok.norm) == full_terms.acronym:
             return CheckResult(
                 "mentions_role", "pass", f"Heard {quote([tok])}.", "", spans=(span([tok]),)
+            )
+        # Two-letter initials count when a job word follows: "the RN role", "the PM position".
+        following = toks[at + 1].norm if at + 1 < len(toks) else ""
+        before = toks[at - 1].norm if at else ""
+        if (
+            full_terms.initials != full_terms.acronym
+            and not before[-1:].isdigit()
+            and len(full_terms.initials) == 2
+            and tok.text.strip(".,;:!?\"'()").isupper()
+            and letters(tok.norm) == full_terms.initials
+            and following in _GENERIC_ROLE | {"interview"}
+        ):
+            words = toks[at : at + 2]
+            return CheckResult(
+                "mentions_role", "pass", f"Heard {quote(words)}.", "", spans=(span(words),)
             )
     # Most of the key words: one may go unsaid once there are two or more besides the head
     # ("software engineer" for "Backend Software Engineer"), none when there is only one

@@ -647,6 +647,11 @@ _DISCLOSE = (
         r"(?= \.| and| but| so| years| months|$)",
         r"(?:we|i) (?:just |recently |have been |had been |have |got |am getting |are getting "
         r"|are |were |was )+(?:married|engaged|divorced)(?! to (?:the|any|a|an|this|that|my job))",
+        # "No, it's just me", "I live on my own": the household answers the family question.
+        r"(?:it is|it has been|it is always been) (?:just|only) (?:me|myself|the two of us"
+        r"|the three of us|us two)(?! (?:who|that|on|in|doing|working|handling|running))",
+        r"i live (?:alone|on my own|by myself|with my (?:partner|husband|wife|boyfriend"
+        r"|girlfriend|fiance|fiancee|kids|children|family))",
         r"my (?:husband|wife|spouse|fiance|fiancee|fiancé|fiancée|girlfriend|boyfriend|ex-wife"
         r"|ex-husband|kids|children|son|daughter|sons|daughters|baby|babies|twins|toddler"
         r"|pregnancy|due date|church|mosque|synagogue|temple|diagnosis|condition|disability"
@@ -1392,6 +1397,21 @@ RESULT = rx(
     r"|boss)) (?:was|were|ended up|seemed) (?:really |so |very |super )?(?:happy|thrilled"
     r"|pleased|satisfied|delighted|impressed|grateful|relieved)",
     r"(?:hired|offered) me (?:full-time|full time|a job|a permanent|a role|a position)",
+    # "ramp time went from four months to under two": a before-and-after is a result.
+    r"went (?:down |up )?from " + gap(4) + r"(?:down |up )?to (?:about |around |over |nearly "
+    r"|almost |roughly |more than |less than |under |just |only |a )?(?:\$?\d[^ ]*|zero"
+    r"|nothing|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|a hundred"
+    r"|hundreds|thousands|half|a few|a couple|same-day|next-day)",
+    # "Facebook converted three times better", "twice as fast".
+    r"(?:\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|several|many) times"
+    r" (?:better|faster|higher|bigger|larger|quicker|cheaper|over)",
+    r"twice as (?:many|much|fast|quick|quickly|likely|good|well|high|big|often)",
+    # "it's now the standard for the whole region": what the change became.
+    r"(?:is|are) now (?:the )?(?:standard|default|norm|template|used|in use|part of)",
+    # A disagreement story ends on how the other side landed.
+    r"(?:thanked|praised|credited|congratulated) (?:me|us|the team)",
+    r"(?:came around|came round|changed (?:her|his|their) mind|agreed with me|we compromised"
+    r"|found a (?:middle ground|compromise)|met (?:in the|halfway|half way))",
 )
 """What came of it."""
 
@@ -1512,7 +1532,8 @@ def _concrete(clause: str, done: bool = False) -> bool:
         return any(w not in _VAGUE_WORDS and w != "." for w in words)
     for at, word in enumerate(words):
         verb = _verb(word)
-        if verb is None:
+        # "better at answering the questions" names a skill to have, not an action to take.
+        if verb is None or (verb != word and at > 0 and words[at - 1] == "at"):
             continue
         rest: list[str] = []
         for following in words[at + 1 :]:
@@ -1523,6 +1544,8 @@ def _concrete(clause: str, done: bool = False) -> bool:
         numbers = [w for w in rest if w[:1].isdigit() or w in _NUMBER_WORDS]
         if numbers and specific:
             return True
+        if verb in _SOFT_VERBS and rest[:1] and rest[0] in _QUALITIES:
+            continue  # "get better at answering questions" is a wish, not an action
         if verb in _SOFT_VERBS:
             # "do better", "get more confident", "take it seriously" are vague; "do a mock
             # interview", "take notes", "get feedback from a friend" are not.
@@ -1533,6 +1556,10 @@ def _concrete(clause: str, done: bool = False) -> bool:
     return False
 
 
+_QUALITIES = frozenset(
+    "better good stronger clearer sharper faster quicker smoother calmer".split()
+)
+"""Comparatives that make "get …", "be …" a quality to have rather than a thing to do."""
 _NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten fifteen twenty thirty forty fifty "
     "sixty ninety hundred half dozen couple few".split()

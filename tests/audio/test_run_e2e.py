@@ -193,3 +193,17 @@ def test_unreadable_answer_file_is_one_line(
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert "corrupt.wav" in result.stderr
+
+
+def test_no_microphone_is_one_line_before_anything_is_saved(
+    micless_card: VirtualCard, profile: Path
+) -> None:
+    result = run(micless_card, "run", "voicemail-screening", "--profile", str(profile))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert "no microphone found" in lines[0] and "--answer FILE" in lines[0]
+    sink = micless_card.playback_sink
+    assert not sink.exists() or sink.stat().st_size == 0, "nothing is spoken without a microphone"
+    history = run(micless_card, "history", "--json")
+    assert json.loads(history.stdout) == []

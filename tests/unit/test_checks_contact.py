@@ -546,3 +546,17 @@ def test_eval_set_full_agreement_per_check() -> None:
     }
     assert disagreements == [], per_check
     assert all(rate == 1.0 for rate in per_check.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Calling about the RN role on the surgical ward.", "pass"),
+        ("It's about the RN position, thanks.", "pass"),
+        ("I am calling about the nurse thing, call me after 3 RN role.", "fail"),
+        ("I'll be free from 3 rn, calling about the role.", "fail"),
+    ],
+)
+def test_two_letter_role_initials_count_only_before_a_job_word(text: str, want: str) -> None:
+    nurse = Profile(name="Sarah-Jane Whitfield", role="Registered Nurse")
+    assert run(mentions_role, text, nurse).status == want

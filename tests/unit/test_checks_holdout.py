@@ -17,7 +17,9 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 HOLDOUT = DATA / "eval_holdout.yaml"
 # A second set, written by another reviewer before reading the checks (new names, numbers, roles).
 HOLDOUT2 = DATA / "eval_holdout2.yaml"
-SETS = pytest.mark.parametrize("path", [HOLDOUT, HOLDOUT2], ids=lambda p: p.stem)
+# A third, by a career coach before reading the checks: ordinary answers, ten new profiles.
+HOLDOUT3 = DATA / "eval_holdout3.yaml"
+SETS = pytest.mark.parametrize("path", [HOLDOUT, HOLDOUT2, HOLDOUT3], ids=lambda p: p.stem)
 
 # The bar the product is held to on unseen answers: overall, and for every single check.
 OVERALL_MIN = 0.95

@@ -459,3 +459,64 @@ def test_language_checks_agree_with_the_labelled_evaluation_set() -> None:
     for check_id in REGISTRY:
         if check_id in ("keywords", "recovery_line", "declines_personal_question"):
             assert total[check_id] >= 40, check_id
+
+
+# Families generalised after the third held-out set, with the near misses they must not catch.
+
+
+@pytest.mark.parametrize(
+    ("check_id", "text", "want"),
+    [
+        (
+            "star_structure",
+            "Last year our team had a backlog. I reviewed the orders, and the "
+            "backlog went from 400 to 20.",
+            "pass",
+        ),
+        (
+            "star_structure",
+            "Last year our team had a backlog. I went from the office to the "
+            "warehouse every day and I reviewed the orders.",
+            "fail",
+        ),
+        (
+            "star_structure",
+            "My manager wanted a TikTok campaign. I pulled our customer data. "
+            "Facebook converted three times better, and she thanked me.",
+            "pass",
+        ),
+        (
+            "star_structure",
+            "When I was at my last job our manager wanted three times more "
+            "reports. I wrote a script.",
+            "fail",
+        ),
+        (
+            "star_structure",
+            "When I started, onboarding had no structure. I wrote a program. "
+            "It is now the standard for the region.",
+            "pass",
+        ),
+        ("names_lesson", "I'd get better at answering behavioural questions.", "fail"),
+        (
+            "names_lesson",
+            "I'd be more prepared and just better at answering the questions.",
+            "fail",
+        ),
+        (
+            "names_lesson",
+            "I'd practise answering behavioural questions out loud with a timer.",
+            "pass",
+        ),
+        ("declines_personal_question", "No, it's just me, so I can travel whenever.", "fail"),
+        ("declines_personal_question", "I live on my own, so travel is fine.", "fail"),
+        (
+            "declines_personal_question",
+            "It's just me who runs payroll, but I'd rather keep my personal life private.",
+            "pass",
+        ),
+    ],
+)
+def test_third_holdout_families(check_id: str, text: str, want: str) -> None:
+    prompt = "If you had that interview again, what's one thing you'd do differently?"
+    assert run(check_id, text, prompt=prompt).status == want
