@@ -61,6 +61,12 @@ _VAD_OPTIONS: dict[str, Any] = {"max_speech_duration_s": _WINDOW_S, "min_silence
 _MIN_SECONDS_PER_WORD = 0.08
 # A gap in speech at least this long is a pause where live transcription may cut.
 _PAUSE_S = 0.3
+# Speech at least this long that no transcribed word covers was skipped by the decoder.
+_GAP_MIN_S = 1.0
+# Audio kept either side of a skipped stretch when it is decoded again.
+_GAP_PAD_S = 0.2
+# No spoken word takes longer than this; a longer timing is the decoder's, not the speaker's.
+_LONGEST_WORD_S = 1.0
 
 
 class Transcriber(Protocol):
@@ -178,6 +184,45 @@ def _find_cut(
     return cut, speech[0]["start"] < cut
 
 
+def _without_stretched_marks(segment: Segment) -> Segment:
+    """The segment without punctuation-only "words" the decoder stretched over skipped speech."""
+    kept = tuple(
+        w
+        for w in segment.words
+        if any(ch.isalnum() for ch in w.text) or w.end - w.start <= _LONGEST_WORD_S
+    )
+    if len(kept) == len(segment.words) or not kept:
+        return segment
+    return Segment(segment.text, kept[0].start, kept[-1].end, kept)
+
+
+def _uncovered_speech(
+    samples: NDArray[np.float32], segments: list[Segment]
+) -> list[tuple[float, float]]:
+    """Stretches (in seconds) of VAD speech, at least _GAP_MIN_S long, that no word covers."""
+    # A bare "-" left where the decoder stopped is stretched over the speech it skipped, and no
+    # real word lasts over a second: neither counts as covering speech.
+    spans = sorted(
+        (w.start, min(w.end, w.start + _LONGEST_WORD_S))
+        for seg in segments
+        for w in seg.words
+        if any(ch.isalnum() for ch in w.text)
+    )
+    gaps: list[tuple[float, float]] = []
+    for region in _speech_regions(samples, **_VAD_OPTIONS):
+        begin, finish = region["start"] / SAMPLE_RATE, region["end"] / SAMPLE_RATE
+        cursor = begin
+        for start, end in spans:
+            if end <= cursor or start >= finish:
+                continue
+            if start - cursor >= _GAP_MIN_S:
+                gaps.append((cursor, start))
+            cursor = max(cursor, end)
+        if finish - cursor >= _GAP_MIN_S:
+            gaps.append((cursor, finish))
+    return gaps
+
+
 def _word(text: str, start: float, end: float, probability: float) -> Word:
     return Word(text.strip(), round(float(start), 3), round(float(end), 3), float(probability))
 
@@ -259,6 +304,19 @@ class FasterWhisperTranscriber:
             prompt: Text that primes the recogniser (see build_prompt), for every 30 s piece.
         """
         samples = load_audio(audio)
+        segments = [_without_stretched_marks(seg) for seg in self._decode(samples, prompt)]
+        # tiny.en sometimes ends a window early (after "312-555-", say) and the rest of that
+        # window's speech is lost: decode each stretch of speech no word covers, once more.
+        for start, end in _uncovered_speech(samples, segments):
+            first = max(0, int((start - _GAP_PAD_S) * SAMPLE_RATE))
+            last = min(len(samples), int((end + _GAP_PAD_S) * SAMPLE_RATE))
+            offset = first / SAMPLE_RATE
+            segments += [_shifted(seg, offset) for seg in self._decode(samples[first:last], prompt)]
+        segments.sort(key=lambda seg: seg.start)
+        return Transcript.from_segments(segments, len(samples) / SAMPLE_RATE)
+
+    def _decode(self, samples: NDArray[np.float32], prompt: str | None) -> list[Segment]:
+        """One pass of the batched pipeline over SAMPLES: its segments that hold real speech."""
         pipeline = self._loaded()
         # The pipeline keeps per-call state (the last word's time), so calls are serialised, and
         # its lazy segments are consumed inside the lock.
@@ -283,9 +341,7 @@ class FasterWhisperTranscriber:
                 )
                 for raw in raw_segments
             ]
-        return Transcript.from_segments(
-            [s for s in segments if s is not None], len(samples) / SAMPLE_RATE
-        )
+        return [seg for seg in segments if seg is not None]
 
 
 class OpenAIWhisperTranscriber:

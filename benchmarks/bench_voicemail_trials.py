@@ -10,6 +10,7 @@ status. Target from the voice-path issue: at least 22 of 24 right.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -59,21 +60,26 @@ def message(profile: Profile, with_name: bool, with_number: bool) -> str:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--voices", nargs="+", default=ESPEAK_VOICES, help="espeak voice specs")
+    parser.add_argument("--rate", type=int, default=165, help="words per minute")
+    parser.add_argument("--no-piper", action="store_true", help="leave out the neural voice")
+    args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="mockcall-trials-"))
     transcriber = make_transcriber("faster-whisper", None, locations.cache_dir())
-    speakers: list[tuple[str, object, str | None]] = [(v, SystemVoice(), v) for v in ESPEAK_VOICES]
-    if bundled_piper_voices():
+    speakers: list[tuple[str, object, str | None]] = [(v, SystemVoice(), v) for v in args.voices]
+    if bundled_piper_voices() and not args.no_piper:
         speakers.append(("piper", PiperVoice(), None))
     variants = [(True, True), (True, False), (False, True), (False, False)]
     right = total = 0
-    print(f"{'voice':<10} {'name?':<6} {'number?':<8} {'says_name':<10} {'says_phone':<10} ok")
+    print(f"{'voice':<16} {'name?':<6} {'number?':<8} {'says_name':<10} {'says_phone':<10} ok")
     trial = 0
     for label, speaker, voice in speakers:
         for with_name, with_number in variants:
             profile = PROFILES[trial % len(PROFILES)]
             trial += 1
             text = message(profile, with_name, with_number)
-            wav = speaker.synthesize(text, folder / f"t{trial}.wav", voice=voice, rate=165)  # type: ignore[attr-defined]
+            wav = speaker.synthesize(text, folder / f"t{trial}.wav", voice=voice, rate=args.rate)  # type: ignore[attr-defined]
             samples, rate = read_audio(wav)
             samples = resample(samples, rate, 16000) if rate != 16000 else samples
             transcript = transcriber.transcribe(
@@ -88,7 +94,7 @@ def main() -> None:
             right += ok
             total += 1
             print(
-                f"{label:<10} {with_name!s:<6} {with_number!s:<8} {name:<10} {phone:<10} "
+                f"{label:<16} {with_name!s:<6} {with_number!s:<8} {name:<10} {phone:<10} "
                 f"{'yes' if ok else 'NO  <- ' + transcript.text}"
             )
     print(f"\n{right} of {total} trials right (target: at least 22 of 24)")

@@ -236,7 +236,8 @@ def _closest_attempt(toks: Sequence[Token], phone: _ProfilePhone) -> _Attempt | 
             continue
         for size in range(max(4, n - 3), n + 3):
             for lo in range(0, max(1, len(run.digits) - size + 1)):
-                hi = lo + size
+                # A run shorter than the window (a number cut off mid-way) is compared whole.
+                hi = min(lo + size, len(run.digits))
                 if run.digits[lo:hi] == expected:
                     # The number itself, spoilt by digits glued on: compare the whole glued stretch.
                     lo, hi = _glued_stretch(run.breaks, lo, hi)
@@ -304,7 +305,9 @@ def says_phone(ctx: CheckContext, params: NoParams) -> CheckResult:
             spans=tuple(Span(m.first_word, m.last_word) for m in mentions),
         )
     attempt = _closest_attempt(toks, phone)
-    if attempt is not None and attempt.distance <= 3:
+    # A number that stops part-way ("312 555 ...") is shown as what it is: incomplete.
+    cut_short = attempt is not None and phone.digits.startswith(attempt.digits)
+    if attempt is not None and (attempt.distance <= 3 or cut_short):
         how = _describe_difference(attempt.digits, phone.digits)
         heard = phone.show_with(attempt.prefix, attempt.digits)
         evidence = f"Heard {quote(attempt.words)} = {heard}: {how} — your number is {shown}."

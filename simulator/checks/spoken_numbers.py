@@ -11,7 +11,18 @@ from audio.transcript import Transcript
 from simulator.checks.text import Token, tokens
 
 AtomKind = Literal[
-    "digits", "unit", "teen", "tens", "hundred", "thousand", "mult", "a", "homo", "gap", "break"
+    "digits",
+    "unit",
+    "teen",
+    "tens",
+    "hundred",
+    "thousand",
+    "mult",
+    "a",
+    "homo",
+    "five",
+    "gap",
+    "break",
 ]
 
 _UNITS = {
@@ -31,6 +42,9 @@ _MULTS = {"double": 2, "triple": 3, "treble": 3}
 # Words recognisers write for a digit said inside a run of digits ("six one to five"). They only
 # count as digits between two single digits, because "to"/"for" are everywhere else in speech.
 _HOMOPHONES = {"to": 2, "too": 2, "for": 4, "fore": 4, "won": 1, "ate": 8}
+# What tiny.en writes for "five" said flatly in a list of digits ("three one two, fine, fine").
+# They count as 5 next to a number or in a chain of them that touches one, pauses allowed.
+_FIVE_SOUNDALIKES = frozenset({"fine", "find", "fife"})
 # Words people put between the groups of a number without ending it: fillers, "then", "that's",
 # "area code", "I mean" after a restart. Any other word ends the run of digits.
 _GAP_WORDS = frozenset(
@@ -230,6 +244,8 @@ def _word_atom(word: str, pos: int, pause: bool) -> _Atom | None:
         return _Atom("a", "1", pos, pause)
     if word in _HOMOPHONES:
         return _Atom("homo", str(_HOMOPHONES[word]), pos, pause)
+    if word in _FIVE_SOUNDALIKES:
+        return _Atom("five", "5", pos, pause)
     if word in _GAP_WORDS:
         return _Atom("gap", word, pos, pause)
     return None
@@ -237,6 +253,22 @@ def _word_atom(word: str, pos: int, pause: bool) -> _Atom | None:
 
 def _is_single_digit(atom: _Atom) -> bool:
     return atom.kind == "unit" or (atom.kind == "digits" and len(atom.value) == 1)
+
+
+_NUMBER_KINDS = frozenset({"digits", "unit", "teen", "tens", "mult"})
+
+
+def _five_chain_touches_number(atoms: list[_Atom], i: int) -> bool:
+    """True when the five-soundalike at I, with its soundalike neighbours, borders a number."""
+    for step in (-1, 1):
+        j = i + step
+        pos = atoms[i].pos
+        while 0 <= j < len(atoms) and abs(atoms[j].pos - pos) <= 1 and atoms[j].kind == "five":
+            pos = atoms[j].pos
+            j += step
+        if 0 <= j < len(atoms) and abs(atoms[j].pos - pos) <= 1 and atoms[j].kind in _NUMBER_KINDS:
+            return True
+    return False
 
 
 def _resolve(atoms: list[_Atom]) -> list[_Atom]:
@@ -254,6 +286,12 @@ def _resolve(atoms: list[_Atom]) -> list[_Atom]:
             and atom.kind in ("unit", "digits")
         ):
             out.append(_Atom("gap", "count", atom.pos, atom.pause_after))
+            continue
+        if atom.kind == "five":
+            if _five_chain_touches_number(atoms, i):
+                out.append(_Atom("unit", "5", atom.pos, atom.pause_after))
+            else:
+                out.append(_Atom("break", "", atom.pos, True))
             continue
         if atom.kind == "homo":
             between = (

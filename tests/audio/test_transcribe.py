@@ -475,3 +475,24 @@ def test_word_timings_follow_the_audio(faster: FasterWhisperTranscriber) -> None
     silence_start = len(first) / SAMPLE_RATE
     assert yes.end <= silence_start + 0.2
     assert absolutely.start >= silence_start + 3.8  # the 4 s pause is kept in the timings
+
+
+def test_speech_the_decoder_skipped_is_decoded_again(
+    faster: FasterWhisperTranscriber, tmp_path: Path
+) -> None:
+    """tiny.en stops this window after "312-555-": the rest of the message must not be lost."""
+    from audio.tts import SystemVoice
+
+    text = (
+        "Hello, my name is Maria Delgado. I'm calling about the Project Coordinator opening I "
+        "applied for last week. You can reach me at three one two, five five five, zero one "
+        "eight seven. Once more, that's three one two, five five five, zero one eight seven. "
+        "Thank you, and have a great day."
+    )
+    wav = SystemVoice().synthesize(text, tmp_path / "m.wav", voice="en-gb-x-rp", rate=185)
+    transcript = faster.transcribe(wav, prompt=build_prompt("Maria Delgado", "Project Coordinator"))
+    digits = "".join(ch for ch in transcript.text if ch.isdigit())
+    heard = " ".join(words(transcript))
+    assert "0187" in digits or "zero one eight seven" in heard, transcript.text
+    assert "great day" in heard  # the end of the message is there too
+    assert_timings_sane(transcript)

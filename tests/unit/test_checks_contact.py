@@ -560,3 +560,26 @@ def test_eval_set_full_agreement_per_check() -> None:
 def test_two_letter_role_initials_count_only_before_a_job_word(text: str, want: str) -> None:
     nurse = Profile(name="Sarah-Jane Whitfield", role="Registered Nurse")
     assert run(mentions_role, text, nurse).status == want
+
+
+def test_a_number_cut_off_mid_way_fails_without_crashing() -> None:
+    maria = Profile(name="Maria Delgado", phone="(312) 555-0187", role="Project Coordinator")
+    for text in (
+        "Hello, my name is Maria Delgado. You can reach me at 312-555-",
+        "Hello, my name is Maria Delgado. You can reach me at 312 -555 -",
+    ):
+        ctx = CheckContext(transcript=Transcript.from_text(text), profile=maria)
+        result = REGISTRY["says_phone"].func(ctx, NoParams())
+        assert result.status == "fail", text
+        assert "312" in result.evidence
+
+
+def test_five_heard_as_fine_inside_a_number_still_counts() -> None:
+    maria = Profile(name="Maria Delgado", phone="(312) 555-0187")
+    heard = "You can reach me at 312- Find, find, find, zero, one, eight, seven. Thanks."
+    ctx = CheckContext(transcript=Transcript.from_text(heard), profile=maria)
+    assert REGISTRY["says_phone"].func(ctx, NoParams()).status == "pass"
+    # "fine" away from any digit is just "fine": the number stays incomplete.
+    chat = "I'm doing fine, thanks. Call me at 312 0187."
+    ctx = CheckContext(transcript=Transcript.from_text(chat), profile=maria)
+    assert REGISTRY["says_phone"].func(ctx, NoParams()).status == "fail"
