@@ -54,7 +54,10 @@ def parse_phone(text: str, region: str = "US") -> phonenumbers.PhoneNumber:
     except phonenumbers.NumberParseException as exc:
         raise UserError(f"profile phone {text!r} is not a phone number: {exc}") from None
     if not phonenumbers.is_possible_number(number):
-        raise UserError(f"profile phone {text!r} has the wrong number of digits for {region}")
+        raise UserError(
+            f"profile phone {text!r} has the wrong number of digits for {region}; "
+            "outside the US, start with the country code (e.g. +44 20 7946 0958)"
+        )
     return number
 
 
