@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from audio.transcript import Transcript
@@ -48,25 +49,24 @@ def grade_step(
 
 
 def _finish(result: CheckResult, label: str, optional: bool) -> CheckResult:
-    from dataclasses import replace
-
     return replace(result, label=result.label or label, optional=optional)
+
+
+_PROFILE_FIELDS_USED: dict[str, frozenset[str]] = {
+    "says_name": frozenset({"name"}),
+    "says_phone": frozenset({"phone"}),
+    "says_email": frozenset({"email"}),
+    "mentions_role": frozenset({"role"}),
+    "repeats_contact": frozenset({"name", "phone"}),
+}
+"""The profile fields each contact check compares the answer against."""
 
 
 def needed_profile_fields(scenario: Scenario) -> set[str]:
     """The profile fields the scenario's checks compare against."""
-    needs = {
-        "says_name": "name",
-        "says_phone": "phone",
-        "says_email": "email",
-        "mentions_role": "role",
-        "repeats_contact": "phone",
+    return {
+        field
+        for step in scenario.steps
+        for spec in step.checks
+        for field in _PROFILE_FIELDS_USED.get(spec.id, frozenset())
     }
-    out: set[str] = set()
-    for step in scenario.steps:
-        for spec in step.checks:
-            if spec.id in needs:
-                out.add(needs[spec.id])
-            if spec.id == "repeats_contact":
-                out.add("name")
-    return out

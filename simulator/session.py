@@ -104,10 +104,11 @@ class Practice:
 
     def speak(self, step_index: int, stop: threading.Event) -> None:
         """Wait the step's pause, then say its prompt (a no-op without a voice)."""
+        # Without a voice (answers from files, --no-voice) there is nobody to keep you waiting.
+        if self.voice is None:
+            return
         step = self.scenario.steps[step_index]
         if step.pause_before and stop.wait(step.pause_before):
-            return
-        if self.voice is None:
             return
         self.voice.speak(
             self.prompt_text(step_index),
