@@ -8,9 +8,13 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from simulator.errors import UserError
+
+if TYPE_CHECKING:
+    from simulator.profile import Profile
+    from simulator.scenario import Scenario
 
 EXIT_BAD_INPUT = 2
 
@@ -27,13 +31,13 @@ def _print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 
-def _load_profile(path: str | None) -> Any:
+def _load_profile(path: str | None) -> Profile:
     from simulator.profile import load_profile
 
     return load_profile(Path(path) if path else None)
 
 
-def _require_profile_fields(scenario: Any, profile: Any, profile_arg: str | None) -> None:
+def _require_profile_fields(scenario: Scenario, profile: Profile, profile_arg: str | None) -> None:
     from simulator.grading import needed_profile_fields
 
     missing = profile.missing(needed_profile_fields(scenario))
@@ -118,7 +122,7 @@ def _read_text_answer(name: str) -> str:
         raise UserError(f"{name}: cannot read: {exc.strerror}") from None
 
 
-def _check_answer_count(scenario: Any, count: int) -> None:
+def _check_answer_count(scenario: Scenario, count: int) -> None:
     if count > len(scenario.steps):
         raise UserError(
             f"{scenario.id} has {len(scenario.steps)} step(s) but {count} answers were given"
