@@ -489,9 +489,20 @@ def _wrong_foot_here(doc: Doc, hit: Hit) -> bool:
     return not _STORY_MARKERS.search(doc.sentence(hit))
 
 
+_REPORTING = frozenset(
+    "decided agreed suggested proposed recommended figured realised realized concluded".split()
+)
+
+
+def _reported(doc: Doc, hit: Hit) -> bool:
+    """'I decided we should try again with another supplier' narrates a decision at work."""
+    before = [w for w in doc.before(hit, 2) if w != "that"]
+    return bool(before) and before[-1] in _REPORTING
+
+
 def recovery_hits(doc: Doc) -> list[Hit]:
     """Every reset or repair line in the answer, in order."""
-    hits = _find_all(doc, RECOVERY)
+    hits = _find_all(doc, RECOVERY, lambda h: not _reported(doc, h))
     # "When I mess up, I own it and I try again the next day" is a habit, not a reset.
     hits += [
         h
@@ -543,7 +554,10 @@ _DECLINE = (
         r"|regarding|in) (?:the|this) (?:role|job|position|schedule)",
         r"(?:keep|keeping) (?:that|it|this|those) to myself",
         r"not (?:something|a question|a topic) i " + gap(3) + r"(?:answer|discuss|share|get into"
-        r"|go into|talk about|comment on|address)",
+        r"|go into|talk about|comment on|address|bring|mention|include|put)",
+        # The jokey refusals: "a gentleman never tells", "that's classified".
+        r"(?:never|not telling|will not) (?:tells?|reveals?|say)(?= \.|$| but| though| ha)",
+        r"(?:that is|it is) (?:classified|top secret|a secret|a mystery|need to know)",
         r"let us just say",
         r"long enough to",
         r"(?:nothing|anything) (?:that )?(?:would|will|could|that would|that will) (?:stop|prevent"
@@ -589,6 +603,14 @@ _DECLINE = (
         r"(?:leave|keep) (?:that|it|my personal life|my family|my private life|family stuff)"
         r" (?:out of|at home|aside|outside)",
         r"(?:would|will) not (?:be )?(?:an? )?(?:issue|problem|concern|factor)",
+        # Answering only the concern behind the question: "the travel is completely fine".
+        r"(?:the )?(?:travel|travelling|traveling|late nights|late hours|hours|schedule|overtime"
+        r"|launch weeks|launches|evenings|weekends|on-call|on call) "
+        + gap(4)
+        + r"(?:is|are|would be|will be|should be|sounds?) (?:completely |totally |absolutely "
+        r"|perfectly |really |all |honestly )?(?:fine|okay|ok|good|great|no problem|not a problem"
+        r"|not an issue|no issue|doable|manageable)",
+        r"(?:that|it|this) is not (?:an? )?(?:issue|problem|concern) for me",
         r"old enough to",
         r"(?:i am|i would be) (?:happy|glad) to (?:talk|discuss|answer|speak) (?:about )?"
         r"(?:my|anything|any|how|the|what)",
@@ -660,7 +682,8 @@ _DISCLOSE = (
     ),
     # Children, pregnancy, family plans.
     rx(
-        r"(?:i|we) (?:have|have got|got|had) (?:a |one |two |three |four |five |six |\d+ |no |twin "
+        r"(?:i|we) (?:do |also |actually |still |already )?(?:have|have got|got|had)"
+        r" (?:a |one |two |three |four |five |six |\d+ |no |twin "
         r"|young |grown |little |small |grown-up |adult |two young |three young )(?:kids|children"
         r"|child|kid|son|sons|daughter|daughters|baby|twins|toddler|husband|wife|family"
         r"|grandkids|grandchildren|little ones|boys|girls)",
@@ -670,6 +693,9 @@ _DISCLOSE = (
         r"(?:kids|children|a baby|a family|starting a family) (?:are|is) (?:not )?(?:on the horizon"
         r"|in the (?:plan|plans|cards|picture|future)|planned|a priority|happening|coming"
         r"|something we)",
+        # "we're not planning anything soon" answers the family-plans question.
+        r"(?:i am|we are) (?:not |definitely not |not really )?(?:planning|trying|hoping for)"
+        r" (?:anything|any time soon|on anything)",
         r"(?:planning|hoping|trying|thinking about|plan|hope|want|intend|wanting|going) (?:to have"
         r"|on having|for|to start|on starting) (?:kids|children|a baby|a family|another|more kids"
         r"|a second)",
@@ -879,7 +905,8 @@ _OWN = rx(
 _SELF_FACT = rx(
     r"i (?:was not|was|got)"
     r" (?:as |well |fully |really |that |a bit |a little |way |too |so |super |pretty |very "
-    r"|extremely |incredibly |kind of |sort of |quite )*(?:prepared|ready|unprepared"
+    r"|extremely |incredibly |kind of |sort of |quite |(?:about |around |nearly |almost |over )?"
+    r"(?:\d+|[^ .]+) (?:minutes|mins|hours) |an hour |half an hour )*(?:prepared|ready|unprepared"
     r"|underprepared|late|nervous|disorganized|scattered|flustered|long-winded|rambling|off"
     r"|vague|defensive|short|curt|rude|distracted|tired|on time|on my game)",
     r"i (?:talked|spoke|went|answered|rushed|rambled) (?:way |far |much |a bit |a little )?"
@@ -929,7 +956,14 @@ _OTHERS = (
     r"(?:the interviewers?|the panel|the hiring manager|the manager|the recruiter|he|she|they"
     r"|the guy|the lady|the woman|the man|the company|the team|hr|you|you guys|nobody|no one"
     r"|the other guy|the director|the ceo|the vp|the lead|the engineer|the engineers|their team"
-    r"|the tech lead|the second interviewer|one of them|both of them)"
+    r"|the tech lead|the second interviewer|one of them|both of them|the receptionist"
+    r"|reception|security|the front desk|the person asking|the guy asking (?:it|the question))"
+)
+_THEIR_THINGS = (
+    r"(?:the|their|his|her|your) (?:questions?|format|directions|instructions|brief|process"
+    r"|setup|set-up|scheduling|organisation|organization|software|platform|video (?:link"
+    r"|software|call|platform)|tech|technology|room|building|signage|case study|test|task"
+    r"|wording)"
 )
 _ACCUSE = rx(
     _OTHERS + r" (?:was|were|is|are|kept|had been|seemed|came across as|acted) (?:so |really |very "
@@ -939,6 +973,15 @@ _ACCUSE = rx(
     r"|biased|unfair|ridiculous|a jerk|jerks|interrupting|checked out|distracted|on (?:his|her"
     r"|their) phones?|not listening|impossible|useless|incompetent|clueless|a nightmare|hostile"
     r"|out to get me|rushing me|talking over me|cutting me off|late)",
+    # The setting criticised: "their directions were terrible", "the question was badly worded".
+    _THEIR_THINGS + r" (?:was|were|is|are) " + _ADVERBS + r"(?:so |very |pretty |super |a bit "
+    r"|kind of )*(?:(?:badly|poorly|terribly|awfully) (?:worded|written|organi[sz]ed|explained"
+    r"|designed|run|set up|communicated|planned|signposted)|terrible|awful|horrible|confusing"
+    r"|unclear|vague|misleading|ridiculous|unfair|impossible|a mess|a joke|useless)",
+    # What they did to the speaker: "the guy asking it mumbled", "sent me to the wrong floor".
+    _OTHERS + r" " + gap(2) + r"(?:mumbled|muttered|spoke too fast|talked too fast|talked over me"
+    r"|kept interrupting|interrupted me|cut me off|rushed me|ignored me"
+    r"|(?:sent|directed|pointed|gave) me (?:to )?(?:the )?wrong)",
     _OTHERS + r" (?:never|did not|failed to|forgot to|neglected to|could not be bothered to"
     r"|did not even|never even|did not bother to) (?:tell|send|give|warn|let|mention|explain"
     r"|prepare|inform|say|share|bother|read|look|listen|follow|brief|reply|respond|show)",
@@ -1290,6 +1333,9 @@ SITUATION = rx(
     r"|retention|costs|complaints|conversions?|tickets|errors|scores|ratings|bookings|orders"
     r"|usage) (?:suddenly |had |just )?(?:dropped|fell|plummeted|tanked|spiked|crashed|dipped"
     r"|slumped|went down|stalled)",
+    # A recurring fault is the problem: "our payroll job kept failing at month end".
+    r"(?:kept|keeps|would keep) (?:on )?(?:failing|crashing|breaking|jamming|missing|timing out"
+    r"|going down|dropping|freezing|slipping|stalling|erroring|losing|overrunning)",
 )
 """Where and when the story happens, and what the problem was."""
 _ACTION_VERBS = (
@@ -1358,8 +1404,11 @@ RESULT = rx(
     r"(?:\$?\d|one|two|three|four|five|a few|a couple|a handful)",
     r"(?:led|leading) to",
     r"result(?:ed|ing) in",
-    r"(?:which|that|and that|this) (?:helped|saved|cut|allowed|let|reduced|increased|improved"
-    r"|brought|got|made|gave|kept|turned|fixed|solved|stopped|ended)",
+    # A bare "that" mid-sentence is a relative clause ("a vendor that kept missing deadlines"):
+    # only a sentence-opening "That helped" reports the outcome.
+    r"(?:which|(?:(?<!.)|(?<=\. ))that|and that|this) (?:helped|saved|cut|allowed|let|reduced"
+    r"|increased|improved|brought|got|made|gave|kept|turned|fixed|solved|stopped|ended)"
+    r"(?! [^ .]+ing(?![^ ]))",
     r"(?:the|our|my) (?:client|customer|customers|manager|team|boss|director|stakeholders|users"
     r"|ceo|vp|patients|students) (?:was|were|ended up|became|got|seemed) (?:really |so |very "
     r"|super |extremely |much |a lot )?(?:happy|happier|thrilled|pleased|satisfied|delighted"
@@ -1412,6 +1461,20 @@ RESULT = rx(
     r"(?:thanked|praised|credited|congratulated) (?:me|us|the team)",
     r"(?:came around|came round|changed (?:her|his|their) mind|agreed with me|we compromised"
     r"|found a (?:middle ground|compromise)|met (?:in the|halfway|half way))",
+    r"(?:he|she|they|we|everyone|everybody|both of them|(?:the|my|our) [^ .]+) (?:finally "
+    r"|eventually |ultimately |then |both |all |quickly )?(?:agreed (?:to|on)|signed off|said yes"
+    r"|approved (?:it|the|my|our)|came on board|got on board|bought in)",
+    # "it hasn't happened since", "never came up again": the fix held.
+    r"(?:has not|have not|never|did not) (?:happened|happen|come up|came up|recurred|recur"
+    r"|broken|broke|failed|fail|gone down|went down|been (?:a|an) (?:problem|issue)) (?:again"
+    r"|since)",
+    # "we got the scanners back up in two hours": a broken thing working again.
+    r"(?:got|had|brought) (?:it|them|everything|things|the [^ .]+|our [^ .]+|the [^ .]+ [^ .]+)"
+    r" (?:back up|back online|back on track|working again|running again|up and running"
+    r"|back to normal)",
+    r"(?:got|shipped|delivered|sent) (?:all (?:the |of the |our )?|every |everything )"
+    + gap(2)
+    + r"(?:out|done|delivered|shipped|on time|through)",
 )
 """What came of it."""
 
@@ -1544,6 +1607,8 @@ def _concrete(clause: str, done: bool = False) -> bool:
         numbers = [w for w in rest if w[:1].isdigit() or w in _NUMBER_WORDS]
         if numbers and specific:
             return True
+        if verb == "be" and rest[:1] and rest[0] in _STATES:
+            continue  # "be more prepared for questions" is a wish, however specific the object
         if verb in _SOFT_VERBS and rest[:1] and rest[0] in _QUALITIES:
             continue  # "get better at answering questions" is a wish, not an action
         if verb in _SOFT_VERBS:
@@ -1560,6 +1625,10 @@ _QUALITIES = frozenset(
     "better good stronger clearer sharper faster quicker smoother calmer".split()
 )
 """Comparatives that make "get …", "be …" a quality to have rather than a thing to do."""
+_STATES = _QUALITIES | frozenset(
+    "more less much so really very extra fully well prepared ready calm confident".split()
+)
+"""Words after "be" that describe a state ("be more prepared", "be ready for")."""
 _NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten fifteen twenty thirty forty fifty "
     "sixty ninety hundred half dozen couple few".split()

@@ -19,7 +19,22 @@ HOLDOUT = DATA / "eval_holdout.yaml"
 HOLDOUT2 = DATA / "eval_holdout2.yaml"
 # A third, by a career coach before reading the checks: ordinary answers, ten new profiles.
 HOLDOUT3 = DATA / "eval_holdout3.yaml"
-SETS = pytest.mark.parametrize("path", [HOLDOUT, HOLDOUT2, HOLDOUT3], ids=lambda p: p.stem)
+# A fourth, by an interview coach before reading the checks: the five judgement checks that kept
+# scoring below 90% (STAR, lesson, decline, responsibility, recovery), ~27 answers each.
+HOLDOUT4 = DATA / "eval_holdout4.yaml"
+SETS = pytest.mark.parametrize(
+    "path", [HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4], ids=lambda p: p.stem
+)
+JUDGEMENT_CHECKS = (
+    "recovery_line",
+    "declines_personal_question",
+    "takes_responsibility",
+    "star_structure",
+    "names_lesson",
+)
+# Sets that cover every scenario must label the contact checks both ways too; HOLDOUT4 is only
+# about the judgement checks.
+CONTACT_CHECKS = ("says_name", "says_phone", "mentions_role", "repeats_contact")
 
 # The bar the product is held to on unseen answers: overall, and for every single check.
 OVERALL_MIN = 0.95
@@ -65,24 +80,15 @@ def results(path: Path = HOLDOUT) -> list[tuple[str, str, str, str, str]]:
 def test_holdout_set_is_big_varied_and_well_formed(path: Path) -> None:
     data = load(path)
     cases = data["cases"]
-    assert len(cases) >= 80
+    assert len(cases) >= (120 if path == HOLDOUT4 else 80)
     assert len({c["id"] for c in cases}) == len(cases)
     for case in cases:
         assert case.get("profile", next(iter(data["profiles"]))) in data["profiles"], case["id"]
         assert set(case["expect"]) <= set(REGISTRY), case["id"]
         assert set(case["expect"].values()) <= {"pass", "fail"}, case["id"]
     labels = Counter((k, v) for c in cases for k, v in c["expect"].items())
-    for check_id in (
-        "says_name",
-        "says_phone",
-        "mentions_role",
-        "repeats_contact",
-        "recovery_line",
-        "declines_personal_question",
-        "takes_responsibility",
-        "star_structure",
-        "names_lesson",
-    ):
+    required = JUDGEMENT_CHECKS + (() if path == HOLDOUT4 else CONTACT_CHECKS)
+    for check_id in required:
         assert labels[check_id, "pass"] >= 5 and labels[check_id, "fail"] >= 5, check_id
 
 
