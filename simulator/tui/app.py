@@ -127,9 +127,9 @@ class MockcallApp(App[None]):
             self.notify(notice, severity="error", timeout=12, markup=False)
         self.load_transcriber()
         if self.profile.is_empty:
-            from simulator.tui.screens.profile_form import ProfileScreen
+            from simulator.tui.screens.profile_form import FirstRunProfileScreen
 
-            self.push_screen(ProfileScreen(first_run=True))
+            self.push_screen(FirstRunProfileScreen())
 
     @work(
         thread=True,

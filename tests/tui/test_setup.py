@@ -57,6 +57,7 @@ async def test_first_run_form_can_be_skipped(build_app: Callable[..., MockcallAp
     app = build_app(profile=Profile())
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ProfileScreen))
+        assert visible(app, "esc Skip")  # the key bar says what Esc does on a first run
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
         assert visible(app, "No profile yet")

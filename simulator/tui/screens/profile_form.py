@@ -151,3 +151,12 @@ class ProfileScreen(MockcallScreen[Profile | None]):
     def action_leave(self) -> None:
         """Go back without saving."""
         self.dismiss(None)
+
+
+class FirstRunProfileScreen(ProfileScreen):
+    """The profile form as the first screen a new user sees: leaving it skips set-up for now."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Skip")]
+
+    def __init__(self) -> None:
+        super().__init__(first_run=True)
