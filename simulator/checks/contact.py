@@ -437,6 +437,12 @@ def _spoken_length(text: str) -> float:
     if digits:
         # Most digit names are one syllable; seven and zero are two.
         return digits * 1.2
+    if "@" in text or re.search(r"\w\.\w", text):
+        # A written email or web address is said part by part: "nadia dot kowalczyk at gmail
+        # dot com" takes as long as the words and every "dot" and "at".
+        parts = [p for p in re.split(r"[@.]", text.strip(".,;:!?")) if p]
+        said = sum(max(1, len(_VOWEL_GROUP_RE.findall(fold(p)))) for p in parts)
+        return float(said + len(parts) - 1)
     return float(max(1, len(_VOWEL_GROUP_RE.findall(fold(text)))))
 
 

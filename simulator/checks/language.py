@@ -436,6 +436,14 @@ RECOVERY = (
         r"|my best|clear|very clear)|did not land|was (?:all over the place|a mess|rambling"
         r"|too long|not great|weak|bad|terrible|confusing|unclear))",
         r"(?:that|this) (?:was not|is not) (?:a |my )?(?:great|good|very good|best|clear) answer",
+        # "Sorry, that was way too long": the speaker flags their own answer.
+        r"(?:(?<!.)|(?<=\. )|(?<=sorry )|(?<=okay )|(?<=yeah )|(?<=right )|(?<=fair enough ))"
+        r"(?:(?:that|this) (?:was|is|went on|ran)|i (?:went on|am going on|have been going on"
+        r"|ran|rambled)) (?:way |far |much |a bit |a little |definitely |probably |really )?"
+        r"(?:too long|too long-winded|long-winded|rambling|all over the place)"
+        r"(?! (?:ago|a|an|at|in|with|for|to)(?![^ ]))",
+        r"(?:here is|this is|that is) (?:the|a|my) (?:short|shorter|quick|quicker|tighter"
+        r"|better|more (?:direct|focused)|proper) (?:version|answer)",
         r"(?:i am not|i was not) (?:happy|satisfied|pleased) with (?:that|my) (?:last )?answer",
     ),
     rx(r"(?:scratch|strike) that"),
@@ -696,7 +704,7 @@ _DISCLOSE = (
         # "we're not planning anything soon" answers the family-plans question.
         r"(?:i am|we are) (?:not |definitely not |not really )?(?:planning|trying|hoping for)"
         r" (?:anything|any time soon|on anything)",
-        r"(?:planning|hoping|trying|thinking about|plan|hope|want|intend|wanting|going) (?:to have"
+        r"(?:planning|hoping|trying|thinking about|plans?|hope|want|intend|wanting|going) (?:to have"
         r"|on having|for|to start|on starting) (?:kids|children|a baby|a family|another|more kids"
         r"|a second)",
         r"(?:i am|we are|she is|my wife is|my partner is) (?:not )?(?:pregnant"
@@ -974,10 +982,15 @@ _ACCUSE = rx(
     r"|their) phones?|not listening|impossible|useless|incompetent|clueless|a nightmare|hostile"
     r"|out to get me|rushing me|talking over me|cutting me off|late)",
     # The setting criticised: "their directions were terrible", "the question was badly worded".
-    _THEIR_THINGS + r" (?:was|were|is|are) " + _ADVERBS + r"(?:so |very |pretty |super |a bit "
-    r"|kind of )*(?:(?:badly|poorly|terribly|awfully) (?:worded|written|organi[sz]ed|explained"
-    r"|designed|run|set up|communicated|planned|signposted)|terrible|awful|horrible|confusing"
-    r"|unclear|vague|misleading|ridiculous|unfair|impossible|a mess|a joke|useless)",
+    # A short relative clause may come between: "the directions you sent were wrong".
+    _THEIR_THINGS
+    + r" (?:(?:you|they|he|she) (?:[^ .]+ ){1,2})?(?:was|were|is|are) "
+    + _ADVERBS
+    + r"(?:so |very |pretty |super |a bit |kind of |just |completely |totally )*(?:(?:badly"
+    r"|poorly|terribly|awfully) (?:worded|written|organi[sz]ed|explained|designed|run|set up"
+    r"|communicated|planned|signposted)|terrible|awful|horrible|confusing|unclear|vague"
+    r"|misleading|ridiculous|unfair|impossible|a mess|a joke|useless|wrong|incorrect|outdated"
+    r"|out of date)",
     # What they did to the speaker: "the guy asking it mumbled", "sent me to the wrong floor".
     _OTHERS + r" " + gap(2) + r"(?:mumbled|muttered|spoke too fast|talked too fast|talked over me"
     r"|kept interrupting|interrupted me|cut me off|rushed me|ignored me"
@@ -1459,6 +1472,13 @@ RESULT = rx(
     r"(?:is|are) now (?:the )?(?:standard|default|norm|template|used|in use|part of)",
     # A disagreement story ends on how the other side landed.
     r"(?:thanked|praised|credited|congratulated) (?:me|us|the team)",
+    r"(?:he|she|they|everyone|everybody) (?:finally |eventually |ultimately |reluctantly )?"
+    r"agreed(?= \.| and | so | we | i |$)",
+    # "with a much better conversion rate", "saw fewer tickets": the measure moved.
+    r"(?:with|saw|got|had|and) (?:a |an )?(?:much |far |a lot |significantly |noticeably |way )?"
+    r"(?:better|higher|lower|faster|fewer|shorter) (?:[^ .]+ )?(?:conversion|retention|rate"
+    r"|rates|scores|numbers|sales|revenue|engagement|response times?|wait times?|satisfaction"
+    r"|results|tickets|complaints|errors)",
     r"(?:came around|came round|changed (?:her|his|their) mind|agreed with me|we compromised"
     r"|found a (?:middle ground|compromise)|met (?:in the|halfway|half way))",
     r"(?:he|she|they|we|everyone|everybody|both of them|(?:the|my|our) [^ .]+) (?:finally "
@@ -1539,7 +1559,7 @@ _ACTIONS = frozenset(
         "connect log track count build sleep drink eat open answer say mention quantify tailor "
         "slow breathe join sign watch block hire prioritise prioritize bookmark print pack "
         "charge save download install update rewrite reread summarise summarize highlight "
-        "label note film video quiz drill prep"
+        "label note film video quiz drill prep repeat restate paraphrase confirm"
     ).split()
 )
 """Verbs that name an action when they have a real object ("research the team")."""
@@ -1579,7 +1599,10 @@ _VAGUE_WORDS = frozenset(
         # "research the company (more)" is the stock resolution; "its products" is specific.
         "company organisation organization business firm employer "
         "yourself you i me we us our your seriously serious step steps level game up down "
-        "out over off all some any that's differently different thing role company's"
+        "out over off all some any that's differently different thing role company's "
+        # Hedges: "prepare more, basically" has no object.
+        "basically actually honestly probably maybe guess think suppose definitely literally "
+        "mostly generally"
     ).split()
 )
 

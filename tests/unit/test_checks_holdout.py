@@ -22,8 +22,11 @@ HOLDOUT3 = DATA / "eval_holdout3.yaml"
 # A fourth, by an interview coach before reading the checks: the five judgement checks that kept
 # scoring below 90% (STAR, lesson, decline, responsibility, recovery), ~27 answers each.
 HOLDOUT4 = DATA / "eval_holdout4.yaml"
+# A fifth, by a hiring manager before reading the checks: every text check, sampled as a judge
+# would (a quarter voicemails, the rest spread over the other scenarios), eight new profiles.
+HOLDOUT5 = DATA / "eval_holdout5.yaml"
 SETS = pytest.mark.parametrize(
-    "path", [HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4], ids=lambda p: p.stem
+    "path", [HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5], ids=lambda p: p.stem
 )
 JUDGEMENT_CHECKS = (
     "recovery_line",
