@@ -196,14 +196,21 @@ def _without_stretched_marks(segment: Segment) -> Segment:
     return Segment(segment.text, kept[0].start, kept[-1].end, kept)
 
 
+def _looping(segment: Segment) -> bool:
+    """True for the decoder's loop on a short stretch: one phrase over and over ("I'm X, I'm X…")."""
+    words = [w.text.strip(",.!?…").lower() for w in segment.words]
+    trigrams = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
+    return bool(trigrams) and max(trigrams.count(t) for t in set(trigrams)) >= 3
+
+
 def _uncovered_speech(
     samples: NDArray[np.float32], segments: list[Segment]
 ) -> list[tuple[float, float]]:
     """Stretches (in seconds) of VAD speech, at least _GAP_MIN_S long, that no word covers."""
-    # A bare "-" left where the decoder stopped is stretched over the speech it skipped, and no
-    # real word lasts over a second: neither counts as covering speech.
+    # A bare "-" left where the decoder stopped is stretched over the speech it skipped: it does
+    # not count as covering speech. (A real token may be long: "617-555-0142" is one word.)
     spans = sorted(
-        (w.start, min(w.end, w.start + _LONGEST_WORD_S))
+        (w.start, w.end)
         for seg in segments
         for w in seg.words
         if any(ch.isalnum() for ch in w.text)
@@ -311,7 +318,11 @@ class FasterWhisperTranscriber:
             first = max(0, int((start - _GAP_PAD_S) * SAMPLE_RATE))
             last = min(len(samples), int((end + _GAP_PAD_S) * SAMPLE_RATE))
             offset = first / SAMPLE_RATE
-            segments += [_shifted(seg, offset) for seg in self._decode(samples[first:last], prompt)]
+            segments += [
+                _shifted(seg, offset)
+                for seg in self._decode(samples[first:last], prompt)
+                if not _looping(seg)
+            ]
         segments.sort(key=lambda seg: seg.start)
         return Transcript.from_segments(segments, len(samples) / SAMPLE_RATE)
 

@@ -496,3 +496,24 @@ def test_speech_the_decoder_skipped_is_decoded_again(
     assert "0187" in digits or "zero one eight seven" in heard, transcript.text
     assert "great day" in heard  # the end of the message is there too
     assert_timings_sane(transcript)
+
+
+def test_decoding_again_does_not_put_the_name_into_a_message_without_it(
+    faster: FasterWhisperTranscriber, tmp_path: Path
+) -> None:
+    """A long number token once looked like skipped speech; decoding it again looped the prompt."""
+    from audio.tts import SystemVoice
+
+    text = (
+        "Hello there. I'm calling about the Registered Nurse opening I applied for last week. "
+        "You can reach me at seven one eight, five five five, zero one nine nine. Once more, "
+        "that's seven one eight, five five five, zero one nine nine. Thank you, and have a great "
+        "day."
+    )
+    wav = SystemVoice().synthesize(text, tmp_path / "a.wav", voice="en-gb+f4", rate=165)
+    transcript = faster.transcribe(
+        wav, prompt=build_prompt("Aisha Khan", "Registered Nurse", "Mercy")
+    )
+    heard = " ".join(words(transcript))
+    assert "aisha" not in heard and "khan" not in heard, transcript.text
+    assert "7 1 8" in heard
