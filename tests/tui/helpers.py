@@ -70,3 +70,15 @@ def add_session(
         store.complete_take(take_id, transcript, results, duration=transcript.duration)
     store.finish_session(session_id, passed)
     return session_id
+
+
+def results_ready(app: App[None]) -> bool:
+    """True once the results screen is up and has filled its checklist (its on_mount ran)."""
+    from simulator.tui.screens.results import ResultsScreen
+    from simulator.tui.widgets.checklist import Checklist
+
+    screen = app.screen
+    if not isinstance(screen, ResultsScreen):
+        return False
+    checklist = next(iter(screen.query(Checklist)), None)
+    return checklist is not None and checklist.option_count > 0

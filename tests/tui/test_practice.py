@@ -17,12 +17,11 @@ from simulator.report import StepReport
 from simulator.tui.app import MockcallApp
 from simulator.tui.messages import AnswerGraded, LevelChanged, SegmentTranscribed, SpeechFinished
 from simulator.tui.screens.practice import PracticeScreen
-from simulator.tui.screens.results import ResultsScreen
 from simulator.tui.widgets.checklist import Checklist
 from simulator.tui.widgets.level_meter import LevelMeter
 from tests.tui.conftest import SPOKEN_ANSWER
 from tests.tui.fakes import CannedRecorder, FixedTranscriber, InstantVoice
-from tests.tui.helpers import until, visible
+from tests.tui.helpers import results_ready, until, visible
 
 NO_NUMBER = (
     "Hi, this is Jordan Rivera calling about the Senior Data Analyst role. "
@@ -64,7 +63,7 @@ async def test_typed_voicemail_without_number_fails_says_phone_and_shows_tip(
         assert practice.scenario.id == "voicemail-screening" and practice.typed
         await type_answer(pilot, NO_NUMBER)
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await until(pilot, lambda: results_ready(app))
 
         (report,) = graded(messages)
         outcome = {r.id: r for r in report.results}
@@ -89,7 +88,7 @@ async def test_spoken_voicemail_plays_greeting_records_and_checks(
     async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
         await app.workers.wait_for_complete()
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await until(pilot, lambda: results_ready(app))
 
         # The greeting was spoken as a voicemail (so with the beep), then the answer recorded.
         assert len(voice.spoken) == 1 and voice.spoken[0][1] is True
@@ -126,7 +125,7 @@ async def test_recording_waits_for_the_model_then_starts(
         assert any("Loading the speech model" in n.message for n in app._notifications)
         assert recorder.takes == 0
         release.set()
-        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await until(pilot, lambda: results_ready(app))
         assert recorder.takes == 1
 
 
@@ -148,7 +147,7 @@ async def test_recording_shows_live_transcript_and_space_stops_it(
         practice.post_message(SegmentTranscribed(Segment(" calling back.", 1.3, 2.0)))
         await until(pilot, lambda: visible(app, "Hi, this is Jordan calling back."))
         await pilot.press("space")
-        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await until(pilot, lambda: results_ready(app))
 
 
 async def test_retake_mid_answer_and_escape_keep_every_take(
@@ -165,7 +164,7 @@ async def test_retake_mid_answer_and_escape_keep_every_take(
         await until(pilot, lambda: recorder.takes == 2)
         await until(pilot, lambda: getattr(app.screen, "phase", "") == "recording")
         await pilot.press("space")
-        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await until(pilot, lambda: results_ready(app))
         await pilot.press("r")
         await until(pilot, lambda: recorder.takes == 3)
         await until(pilot, lambda: getattr(app.screen, "phase", "") == "recording")
@@ -204,4 +203,4 @@ async def test_recorder_failure_is_a_notice_and_typing_still_works(
         assert isinstance(practice, PracticeScreen) and practice.phase == "typing"
         await type_answer(pilot, "My name is Jordan Rivera.")
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await until(pilot, lambda: results_ready(app))

@@ -16,10 +16,9 @@ from simulator.profile import Profile
 from simulator.settings import Settings
 from simulator.store import Store
 from simulator.tui.app import make_app
-from simulator.tui.screens.results import ResultsScreen
 from simulator.voice_io import MicrophoneRecorder, SystemPromptVoice
 from tests.audio.conftest import VirtualCard, card, virtual_card, zeros
-from tests.tui.helpers import until, visible
+from tests.tui.helpers import results_ready, until, visible
 
 __all__ = ["card", "virtual_card"]  # fixtures from the audio tests' virtual sound card
 
@@ -59,7 +58,7 @@ async def test_spoken_voicemail_without_a_number_fails_says_phone(
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: visible(app, "Voicemail screening line"), timeout=20)
         await pilot.press("enter")  # practise the highlighted (first) scenario
-        await until(pilot, lambda: isinstance(app.screen, ResultsScreen), timeout=120)
+        await until(pilot, lambda: results_ready(app), timeout=120)
         await until(pilot, lambda: visible(app, "Callback number said"), timeout=10)
         assert visible(app, "No phone number was heard")
         assert visible(app, "Say your callback number slowly")  # the check's tip

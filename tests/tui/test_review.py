@@ -15,11 +15,10 @@ from simulator.tui.app import MockcallApp
 from simulator.tui.screens.compare import ADDED, DROPPED, CompareScreen
 from simulator.tui.screens.library import LibraryScreen
 from simulator.tui.screens.practice import PracticeScreen
-from simulator.tui.screens.results import ResultsScreen
 from simulator.tui.screens.review import ReviewScreen
 from simulator.tui.screens.session import SessionScreen
 from simulator.tui.screens.trends import TrendsScreen
-from tests.tui.helpers import add_session, result, timed, until, visible
+from tests.tui.helpers import add_session, result, results_ready, timed, until, visible
 
 FIRST_TRY = "Hi it's Jordan calling about the analyst job bye"
 SECOND_TRY = "Hi this is Jordan Rivera calling about the Senior Data Analyst role"
@@ -31,7 +30,7 @@ async def answer_typed(pilot: Pilot[None], text: str) -> None:
     await until(pilot, lambda: getattr(app.screen, "phase", "") == "typing")
     app.screen.query_one(TextArea).insert(text)
     await pilot.press("ctrl+s")
-    await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+    await until(pilot, lambda: results_ready(app))
 
 
 async def test_retake_then_compare_the_two_takes(build_app: Callable[..., MockcallApp]) -> None:
@@ -89,7 +88,7 @@ async def test_a_spoken_take_replays_from_the_session(
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await until(pilot, lambda: results_ready(app))
         audio = app.screen.report.audio_path  # type: ignore[attr-defined]
         await pilot.press("f")
         await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
