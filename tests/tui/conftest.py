@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from simulator.profile import Profile, save_profile
 from simulator.settings import Settings
@@ -83,6 +85,24 @@ def build_app(profile: Profile, store: Store, canned_wav: Path) -> Callable[...,
             "transcriber_factory": lambda: FixedTranscriber(SPOKEN_ANSWER),
         }
         parts.update(overrides)
-        return make_app(**parts)
+        return settle_before_teardown(make_app(**parts))
 
     return build
+
+
+def settle_before_teardown(app: MockcallApp) -> MockcallApp:
+    """Make run_test let a screen that just appeared finish mounting before the app shuts down.
+
+    A test that ends the moment a screen is pushed would otherwise tear the app down while that
+    screen's on_mount is still querying its children.
+    """
+    original = app.run_test
+
+    @asynccontextmanager
+    async def run_test(*args: Any, **kwargs: Any) -> AsyncIterator[Pilot[None]]:
+        async with original(*args, **kwargs) as pilot:
+            yield pilot
+            await pilot.pause()
+
+    app.run_test = run_test  # type: ignore[method-assign]
+    return app
