@@ -170,6 +170,7 @@ def _make_transcriber(engine: str, model: str | None) -> Any:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from audio.transcribe import load_audio
     from simulator.scenario import find_scenario
     from simulator.session import Practice
     from simulator.settings import load_settings
@@ -181,14 +182,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     _require_profile_fields(scenario, profile, args.profile)
     answers = [Path(a) for a in args.answer or []]
     _check_answer_count(scenario, len(answers))
-    if answers:
-        from audio.dsp import read_audio
-
-        for path in answers:
-            if not path.is_file():
-                raise UserError(f"{path}: answer audio file not found")
-            # A corrupt or empty file is reported before anything is spoken or saved.
-            read_audio(path)
+    for path in answers:
+        if not path.is_file():
+            raise UserError(f"{path}: answer audio file not found")
+    # Decoded up front: a corrupt or empty file is reported before anything is spoken or saved.
+    clips = [load_audio(path) for path in answers]
     settings = load_settings()
     # A missing microphone or speaker is reported before the first prompt, not halfway through.
     check_devices(settings, microphone=not answers, speaker=not args.no_voice)
@@ -214,7 +212,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 )
             practice.speak(index, stop)
             if answers:
-                practice.answer_file(index, answers[index])
+                practice.answer_audio(index, clips[index])
             else:
                 _record_step(practice, index, stop, quiet=args.json)
     except KeyboardInterrupt:
@@ -247,14 +245,12 @@ def _record_step(practice: Any, index: int, stop: threading.Event, *, quiet: boo
 
 
 def cmd_transcribe(args: argparse.Namespace) -> int:
-    from audio.dsp import read_audio, resample
+    from audio.transcribe import load_audio
 
     path = Path(args.file)
     if not path.is_file():
         raise UserError(f"{path}: audio file not found")
-    samples, rate = read_audio(path)
-    if rate != 16000:
-        samples = resample(samples, rate, 16000)
+    samples = load_audio(path)
     transcriber = _make_transcriber(args.engine, args.model)
     prompt = None
     if not args.no_prompt:

@@ -183,13 +183,16 @@ class Practice:
         return self._grade_and_save(step_index, take_id, transcript, recording)
 
     def answer_file(self, step_index: int, path: Path) -> StepReport:
-        """Take an answer from an audio file (copied into the history), grade and save it."""
-        from audio.dsp import read_audio, resample, write_wav
+        """Take an answer from an audio file in any common format; see answer_audio."""
+        from audio.transcribe import load_audio
+
+        return self.answer_audio(step_index, load_audio(path))
+
+    def answer_audio(self, step_index: int, samples: Any) -> StepReport:
+        """Take an answer as 16 kHz mono samples (kept in the history), grade and save it."""
+        from audio.dsp import write_wav
 
         transcriber = self._require_transcriber()
-        samples, rate = read_audio(path)
-        if rate != 16000:
-            samples = resample(samples, rate, 16000)
         session_id = self._session()
         audio_path = self.store.recording_path(session_id, step_index)
         write_wav(audio_path, samples, 16000)
