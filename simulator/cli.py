@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from simulator import __version__
 from simulator.errors import UserError
 
 if TYPE_CHECKING:
@@ -27,8 +28,19 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD_INPUT)
 
 
-def _print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+SCHEMA_VERSION = 1
+"""Version of every --json output's shape; it goes up when a key changes meaning or goes away."""
+
+
+def _json_text(value: dict[str, Any] | list[Any], key: str = "items") -> str:
+    """VALUE as indented JSON with schema_version first; a list is wrapped as {KEY: [...]}."""
+    body = value if isinstance(value, dict) else {key: value}
+    versioned = {"schema_version": SCHEMA_VERSION, **body}
+    return json.dumps(versioned, indent=2, ensure_ascii=False) + "\n"
+
+
+def _print_json(value: dict[str, Any] | list[Any], key: str = "items") -> None:
+    sys.stdout.write(_json_text(value, key))
 
 
 def _load_profile(path: str | None) -> Profile:
@@ -79,7 +91,8 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
                 if e.scenario
                 else {"path": str(e.path), "builtin": e.builtin, "error": str(e.error)}
                 for e in entries
-            ]
+            ],
+            key="scenarios",
         )
         return 0
     width = max((len(e.scenario.id) for e in entries if e.scenario), default=10)
@@ -299,7 +312,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     if args.json:
         from simulator.export import history_json
 
-        _print_json(history_json(sessions))
+        _print_json(history_json(sessions), key="sessions")
     else:
         print(render_history_table(sessions))
     return 0
@@ -320,11 +333,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     store = Store()
     detail = store.get_session(store.resolve_session(args.session))
-    text = (
-        session_markdown(detail)
-        if args.format == "md"
-        else json.dumps(session_json(detail), indent=2, ensure_ascii=False) + "\n"
-    )
+    text = session_markdown(detail) if args.format == "md" else _json_text(session_json(detail))
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)
@@ -367,7 +376,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
     if args.json:
         from dataclasses import asdict
 
-        _print_json([asdict(d) for d in devices])
+        _print_json([asdict(d) for d in devices], key="devices")
         return 0
     if not devices:
         print("no audio devices found (you can still answer with --answer FILE or type answers)")
@@ -400,6 +409,13 @@ def cmd_say(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_completion(args: argparse.Namespace) -> int:
+    from simulator.completion import completion_script
+
+    sys.stdout.write(completion_script(build_parser(), args.shell))
+    return 0
+
+
 # -- parser -----------------------------------------------------------------------------------
 
 
@@ -411,7 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Whisper transcribes locally, and a checklist tells you what you missed. "
         "With no command, opens the app.",
     )
-    parser.add_argument("--version", action="version", version="mockcall 0.1.0")
+    parser.add_argument("--version", action="version", version=f"mockcall {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("scenarios", help="list built-in and user scenarios")
@@ -505,11 +521,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--beep", action="store_true", help="end with a voicemail beep")
     p.add_argument("-o", "--output", metavar="FILE", help="write a WAV instead of playing")
     p.set_defaults(func=cmd_say)
+
+    p = sub.add_parser("completion", help="print a shell completion script")
+    p.add_argument(
+        "shell", choices=["bash", "zsh", "fish"], metavar="SHELL", help="bash, zsh or fish"
+    )
+    p.set_defaults(func=cmd_completion)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run mockcall; bad input gives one line on stderr and exit status 2."""
+    from simulator.packaging import shadow_message, shadowed_packages
+
+    shadowed = shadowed_packages()
+    if shadowed:
+        return _fail(shadow_message(shadowed))
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", cmd_app)

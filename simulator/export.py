@@ -60,6 +60,7 @@ def session_json(detail: SessionDetail) -> dict[str, Any]:
     return {
         "scenario": summary.scenario_id,
         "passed": bool(summary.passed),
+        "complete": _answered_every_step(summary.scenario_id, len(steps)),
         "steps": steps,
         "session": summary.id,
         "title": summary.title,
@@ -71,6 +72,20 @@ def session_json(detail: SessionDetail) -> dict[str, Any]:
         "model": summary.model,
         "takes": [_take_json(t) for t in detail.takes],
     }
+
+
+def _answered_every_step(scenario_id: str, answered: int) -> bool | None:
+    """True when every step of the scenario has an answer, as `run --json` reports it.
+
+    None when the scenario is no longer installed, so its number of steps is unknown.
+    """
+    from simulator.errors import UserError
+    from simulator.scenario import find_scenario
+
+    try:
+        return answered >= len(find_scenario(scenario_id).steps)
+    except UserError:
+        return None
 
 
 def _take_json(take: TakeRecord) -> dict[str, Any]:

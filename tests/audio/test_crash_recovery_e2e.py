@@ -76,7 +76,7 @@ def test_killed_run_leaves_a_valid_take_listed_after_restart(tmp_path: Path) -> 
         env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert history.returncode == 0, history.stderr
-    sessions = json.loads(history.stdout)
+    sessions = json.loads(history.stdout)["sessions"]
     assert len(sessions) == 1 and sessions[0]["takes"] == 1
     exported = subprocess.run(
         [sys.executable, "-m", "simulator", "export", "last", "--format", "json"],

@@ -123,7 +123,7 @@ def test_the_greeting_is_spoken_and_the_take_kept(
     spectrum = np.abs(np.fft.rfft(tail))
     peak_hz = np.argmax(spectrum) * 16000 / len(tail)
     assert 900 < peak_hz < 1100
-    history = json.loads(run(card, "history", "--json").stdout)
+    history = json.loads(run(card, "history", "--json").stdout)["sessions"]
     assert history[0]["scenario"] == "voicemail-screening"
     exported = json.loads(run(card, "export", "last", "--format", "json").stdout)
     take = exported["takes"][0]
@@ -206,4 +206,4 @@ def test_no_microphone_is_one_line_before_anything_is_saved(
     sink = micless_card.playback_sink
     assert not sink.exists() or sink.stat().st_size == 0, "nothing is spoken without a microphone"
     history = run(micless_card, "history", "--json")
-    assert json.loads(history.stdout) == []
+    assert json.loads(history.stdout)["sessions"] == []

@@ -420,7 +420,8 @@ def test_openai_engine_missing_is_a_clear_error(
     with pytest.raises(AudioModelError) as caught:
         make_transcriber("openai-whisper", None, tmp_path)
     assert str(caught.value) == (
-        "the openai-whisper engine is not installed: install the extra mockcall[openai-whisper]"
+        "the openai-whisper engine is not installed: install the extra "
+        "mockcall[openai-whisper], then pip install --no-deps openai-whisper==20250625"
     )
 
 

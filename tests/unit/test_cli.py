@@ -82,7 +82,9 @@ def test_help_lists_every_command() -> None:
 def test_scenarios_json_lists_the_builtins() -> None:
     result = mockcall("scenarios", "--json")
     assert result.returncode == 0, result.stderr
-    ids = {entry["id"] for entry in json.loads(result.stdout)}
+    listing = json.loads(result.stdout)
+    assert listing["schema_version"] == 1
+    ids = {entry["id"] for entry in listing["scenarios"]}
     assert {
         "voicemail-screening",
         "phone-screen",
@@ -173,7 +175,7 @@ def test_check_is_saved_in_history(tmp_path: Path, profile_file: Path) -> None:
     )
     history = mockcall("history", "--json")
     assert history.returncode == 0, history.stderr
-    sessions = json.loads(history.stdout)
+    sessions = json.loads(history.stdout)["sessions"]
     assert len(sessions) == 1 and sessions[0]["scenario"] == "voicemail-screening"
     exported = mockcall("export", "last", "--format", "json")
     assert exported.returncode == 0, exported.stderr
