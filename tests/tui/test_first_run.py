@@ -1,17 +1,20 @@
-"""The first-run profile form keeps every keystroke in its field, typed fast or pasted."""
+"""First run: the profile form keeps every keystroke, typed fast or pasted; then the tour."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from textual.widgets import Input, Static
 
 from simulator import locations
 from simulator.profile import Profile, load_profile
+from simulator.settings import Settings, load_settings
 from simulator.tui.app import MockcallApp
 from simulator.tui.screens.library import LibraryScreen
 from simulator.tui.screens.profile_form import FIELDS, ProfileScreen
-from tests.tui.helpers import bracketed_paste, terminal_sends, until
+from simulator.tui.screens.tour import PAGES, TourScreen
+from tests.tui.helpers import bracketed_paste, screen_text, terminal_sends, until, visible
 
 ME = Profile(
     name="Jordan Rivera",
@@ -125,3 +128,62 @@ async def test_a_half_typed_number_is_judged_when_the_field_is_left(
         await until(pilot, lambda: problem_line(app).startswith("Phone:"))
         await pilot.press("shift+tab", "end", *"55-0142")
         await until(pilot, lambda: problem_line(app) == "")
+
+
+async def test_the_tour_follows_the_profile_form_and_is_shown_once(
+    build_app: Callable[..., MockcallApp],
+) -> None:
+    locations.profile_file().unlink()
+    app = build_app(profile=Profile(), settings=None)  # a first run: no settings file either
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ProfileScreen))
+        terminal_sends(app, "\t".join(VALUES) + "\r")
+        await until(pilot, lambda: isinstance(app.screen, TourScreen))
+        pages: list[str] = []
+        for page in range(1, len(PAGES) + 1):
+            await until(pilot, partial(visible, app, f"{page} of {len(PAGES)}"))
+            pages.append(screen_text(app))
+            await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+    assert len(PAGES) <= 3
+    assert "Enter" in pages[0] and "Space" in pages[1] and "Review" in pages[2]
+    assert load_settings().tour_seen
+    assert load_profile() == ME
+    # The next start goes straight to the library.
+    again = build_app(settings=None, profile=None)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(again.screen, LibraryScreen)
+
+
+async def test_the_tour_is_skipped_with_one_key_and_not_shown_again(
+    build_app: Callable[..., MockcallApp],
+) -> None:
+    # A profile made with `mockcall profile` first: the app opens on the tour, once.
+    app = build_app(settings=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TourScreen))
+        assert visible(app, "Esc: skip the tour")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+    assert load_settings() == Settings(tour_seen=True)
+    again = build_app(settings=None)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(again.screen, LibraryScreen)
+
+
+async def test_a_broken_settings_file_is_not_overwritten_by_the_tour(
+    build_app: Callable[..., MockcallApp],
+) -> None:
+    broken = "[settings]\nrate = 'fast'\n"
+    locations.settings_file().write_text(broken)
+    app = build_app(settings=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TourScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        assert app.settings.tour_seen  # not shown again in this run
+    assert locations.settings_file().read_text() == broken

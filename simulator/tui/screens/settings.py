@@ -182,10 +182,12 @@ class SettingsScreen(FormScreen[Settings | None]):
         """The settings as filled in (UserError when a value is out of range)."""
         values: dict[str, Any] = {}
         for field in fields(Settings):
+            current = getattr(self.mockcall.settings, field.name)
+            if isinstance(current, bool):
+                continue  # the app's own flags (tour_seen) have no field in the form
             widget = self.query_one(f"#{field.name}")
             raw = widget.value if isinstance(widget, Input | Select) else None
-            current = getattr(self.mockcall.settings, field.name)
-            if isinstance(current, bool) or raw is None or raw is Select.NULL:
+            if raw is None or raw is Select.NULL:
                 continue
             text = str(raw).strip()
             try:
