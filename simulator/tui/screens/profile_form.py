@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import ClassVar
 
@@ -45,7 +46,9 @@ class PhoneNumber(Validator):
         try:
             parse_phone(value.strip(), self.region)
         except UserError as exc:
-            return self.failure(str(exc).removeprefix("profile phone "))
+            # The parser's numbered detail ("(1) The string supplied did not seem…") says no more.
+            text = re.sub(r": \(\d+\) .*$", "", str(exc))
+            return self.failure(text.removeprefix("profile phone "))
         return self.success()
 
 
