@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+import pytest
 from textual.widgets import Input, Static
 
 from simulator import locations
@@ -54,15 +55,17 @@ async def test_profile_typed_as_a_burst_through_pilot_press(
     assert load_profile() == ME
 
 
+@pytest.mark.parametrize("save_key", ["\r", "\x13"], ids=["enter", "ctrl+s"])
 async def test_profile_typed_faster_than_the_app_reads_it(
-    build_app: Callable[..., MockcallApp],
+    build_app: Callable[..., MockcallApp], save_key: str
 ) -> None:
-    # Tab between fields and Enter at the end, all in one read, as a password manager types.
+    # Tab between fields and Enter (or Ctrl+S) at the end, all in one read, as a password
+    # manager types.
     locations.profile_file().unlink()
     app = build_app(profile=Profile())
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ProfileScreen))
-        terminal_sends(app, "\t".join(VALUES) + "\r")
+        terminal_sends(app, "\t".join(VALUES) + save_key)
         await until(pilot, lambda: not isinstance(app.screen, ProfileScreen))
     assert load_profile() == ME
 
