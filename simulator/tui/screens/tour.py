@@ -87,10 +87,12 @@ class TourScreen(MockcallScreen[bool]):
         body = Text.from_markup(f"[b]{page.title}[/b]\n\n{page.body}")
         self.query_one("#tour-body", Static).update(body)
         last = self.page == len(PAGES) - 1
-        keys = "Enter: start practising" if last else "Enter: next"
+        keys = ["Enter: to the library" if last else "Enter: next"]
         if self.page:
-            keys += " · ←: back"
-        self.query_one("#tour-keys", Static).update(Text(keys + " · Esc: skip the tour"))
+            keys.append("←: back")
+        if not last:
+            keys.append("Esc: skip the tour")
+        self.query_one("#tour-keys", Static).update(Text(" · ".join(keys)))
 
     def action_next(self) -> None:
         """Turn the page; after the last one the tour is done."""
