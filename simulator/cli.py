@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -22,6 +22,15 @@ EXIT_BAD_INPUT = 2
 
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line and exit status 2."""
+
+    epilog_factory: Callable[[], str] | None = None
+    """Builds the epilog when help is shown, so what it needs is imported only then."""
+
+    def format_help(self) -> str:
+        """The help text, with the epilog built on demand."""
+        if self.epilog_factory is not None and self.epilog is None:
+            self.epilog = self.epilog_factory()
+        return super().format_help()
 
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
@@ -73,26 +82,31 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
+    from simulator import locations
     from simulator.scenario import library
 
     entries = library()
+    folder = locations.user_scenarios_dir()
+    yours = sum(not e.builtin for e in entries)
     if args.json:
         _print_json(
-            [
-                {
-                    "id": e.scenario.id,
-                    "title": e.scenario.title,
-                    "kind": e.scenario.kind,
-                    "description": e.scenario.description,
-                    "steps": len(e.scenario.steps),
-                    "builtin": e.builtin,
-                    "path": str(e.path),
-                }
-                if e.scenario
-                else {"path": str(e.path), "builtin": e.builtin, "error": str(e.error)}
-                for e in entries
-            ],
-            key="scenarios",
+            {
+                "user_scenarios_dir": str(folder),
+                "scenarios": [
+                    {
+                        "id": e.scenario.id,
+                        "title": e.scenario.title,
+                        "kind": e.scenario.kind,
+                        "description": e.scenario.description,
+                        "steps": len(e.scenario.steps),
+                        "builtin": e.builtin,
+                        "path": str(e.path),
+                    }
+                    if e.scenario
+                    else {"path": str(e.path), "builtin": e.builtin, "error": str(e.error)}
+                    for e in entries
+                ],
+            }
         )
         return 0
     width = max((len(e.scenario.id) for e in entries if e.scenario), default=10)
@@ -102,6 +116,9 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
             continue
         origin = "" if e.builtin else "  [yours]"
         print(f"{e.scenario.id:<{width}}  {e.scenario.kind:<14} {e.scenario.title}{origin}")
+    found = f"{yours} found there" if yours else "none there yet"
+    print(f"\nYour own scenarios go in {folder} ({found}).")
+    print("Check one with: mockcall validate FILE")
     return 0
 
 
@@ -117,7 +134,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
         else:
-            print(f"{name}: ok ({scenario.id}, {len(scenario.steps)} steps)")
+            steps = len(scenario.steps)
+            print(f"{name}: ok ({scenario.id}, {steps} step{'' if steps == 1 else 's'})")
     return EXIT_BAD_INPUT if bad else 0
 
 
@@ -419,6 +437,33 @@ def cmd_completion(args: argparse.Namespace) -> int:
 # -- parser -----------------------------------------------------------------------------------
 
 
+def _check_catalogue() -> str:
+    """Every check id a step can list, with its one-line description, from the check registry."""
+    import textwrap
+
+    from simulator.checks import REGISTRY
+
+    width = max(len(check_id) for check_id in REGISTRY) + 4
+    lines = textwrap.wrap(
+        "check ids for a step's `checks:` list (general: run on every step unless the "
+        "scenario's `general_checks:` turns it off):",
+        width=79,
+    )
+    for check_id, check in REGISTRY.items():
+        doc = (check.func.__doc__ or check.label).strip().splitlines()[0]
+        options = ", ".join(check.params.model_fields)
+        text = doc + (" (general)" if check.general else "")
+        if options:
+            text += f" Options: {options}."
+        lines += textwrap.wrap(
+            text,
+            width=79,
+            initial_indent=f"  {check_id:<{width - 2}}",
+            subsequent_indent=" " * width,
+        )
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The mockcall argument parser."""
     parser = _Parser(
@@ -434,8 +479,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_scenarios)
 
-    p = sub.add_parser("validate", help="validate scenario files")
+    p = sub.add_parser(
+        "validate",
+        help="validate scenario files",
+        description="Check scenario files and report every problem as file:line: field: message.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
+    p.epilog_factory = _check_catalogue
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser(

@@ -46,6 +46,8 @@ class Settings:
     """Default bound for the long_pauses check."""
     first_word_seconds: float = 3.0
     """Default bound for the first_word_latency check."""
+    tour_seen: bool = False
+    """True once the app's first-run tour was finished or skipped, so it is not shown again."""
 
     def general_check_defaults(self) -> dict[str, dict[str, Any]]:
         """Threshold parameters for the general checks, before a scenario's own overrides."""
@@ -92,7 +94,8 @@ def load_settings(path: Path | None = None) -> Settings:
         expected = type(getattr(defaults, key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if not isinstance(value, expected) or isinstance(value, bool):
+        # bool is an int in Python: a number setting must not take true/false, nor the reverse.
+        if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
             raise UserError(f"{target}: settings.{key}: must be a {expected.__name__}")
         values[key] = value
     return _validate(Settings(**values), str(target))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from asyncio import AbstractEventLoop
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -19,7 +20,7 @@ from simulator import locations
 from simulator.errors import UserError
 from simulator.profile import Profile, load_profile
 from simulator.session import AnswerRecorder, AnswerTranscriber, PromptVoice
-from simulator.settings import Settings, load_settings
+from simulator.settings import Settings, load_settings, save_settings
 from simulator.tui.messages import TranscriberReady
 from simulator.tui.problems import problem_text
 
@@ -129,7 +130,28 @@ class MockcallApp(App[None]):
         if self.profile.is_empty:
             from simulator.tui.screens.profile_form import FirstRunProfileScreen
 
-            self.push_screen(FirstRunProfileScreen())
+            self.push_screen(FirstRunProfileScreen(), lambda _: self.show_tour())
+        else:
+            self.show_tour()
+
+    def show_tour(self) -> None:
+        """The first-run tour, unless it was finished or skipped before."""
+        from simulator.tui.screens.tour import TourScreen
+
+        if not self.settings.tour_seen:
+            self.push_screen(TourScreen(), lambda _: self._tour_seen())
+
+    def _tour_seen(self) -> None:
+        """Remember the tour was seen, in the settings file as it is on disk now."""
+        self.settings = replace(self.settings, tour_seen=True)
+        try:
+            # Re-read rather than write ours: a broken file stays for the user to fix.
+            on_disk = load_settings()
+            save_settings(replace(on_disk, tour_seen=True))
+        except (UserError, OSError) as exc:
+            self.notify(
+                f"Couldn't note that the tour was seen: {exc}", severity="warning", markup=False
+            )
 
     @work(
         thread=True,

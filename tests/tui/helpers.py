@@ -82,3 +82,25 @@ def results_ready(app: App[None]) -> bool:
         return False
     checklist = next(iter(screen.query(Checklist)), None)
     return checklist is not None and checklist.option_count > 0
+
+
+def terminal_sends(app: App[None], data: str) -> None:
+    """Hand the app DATA as one read from the terminal would: every key (or paste) at once.
+
+    Pilot.press waits for the app to go idle after each key, which a real terminal never does:
+    a fast typist, a password manager or a paste without bracketed-paste mode delivers many
+    keys in one read. This decodes the bytes with Textual's own terminal parser (the one its
+    Linux driver uses) and queues all the events before the app handles the first.
+    """
+    # The parser is private, but it is exactly what turns terminal bytes into key events.
+    from textual._xterm_parser import XTermParser
+
+    driver = app._driver
+    assert driver is not None
+    for event in XTermParser().feed(data):
+        driver.send_message(event)
+
+
+def bracketed_paste(text: str) -> str:
+    """TEXT as a terminal in bracketed-paste mode sends a paste."""
+    return f"\x1b[200~{text}\x1b[201~"

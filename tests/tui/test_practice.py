@@ -14,6 +14,7 @@ from textual.widgets import TextArea
 
 from audio.transcript import Segment
 from simulator.report import StepReport
+from simulator.scenario import find_scenario
 from simulator.tui.app import MockcallApp
 from simulator.tui.messages import AnswerGraded, LevelChanged, SegmentTranscribed, SpeechFinished
 from simulator.tui.screens.practice import PracticeScreen
@@ -204,3 +205,23 @@ async def test_recorder_failure_is_a_notice_and_typing_still_works(
         await type_answer(pilot, "My name is Jordan Rivera.")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: results_ready(app))
+
+
+async def test_an_unanswered_step_is_counted_as_unanswered(
+    build_app: Callable[..., MockcallApp],
+) -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        app.push_screen(PracticeScreen(find_scenario("phone-screen"), typed=True))
+        await until(pilot, lambda: getattr(app.screen, "phase", "") == "typing")
+        await pilot.press(*"I am Jordan Rivera, a data analyst.")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: results_ready(app))
+        await pilot.press("f")  # finish after step 1 of 3
+        await until(
+            pilot,
+            lambda: any("Session saved" in m for m in [n.message for n in app._notifications]),
+        )
+        (saved,) = [m for m in [n.message for n in app._notifications] if "Session saved" in m]
+        assert saved == "Session saved: needs work (answered 1 of 3 steps)."

@@ -42,7 +42,7 @@ def microphone(card: VirtualCard, tmp_path: Path) -> Iterator[VirtualCard]:
 async def test_spoken_voicemail_without_a_number_fails_says_phone(
     microphone: VirtualCard,
 ) -> None:
-    settings = Settings(silence_stop=3.0)
+    settings = Settings(silence_stop=3.0, tour_seen=True)
     profile = Profile(
         name="Jordan Rivera", phone="(617) 555-0142", role="Data Analyst", company="Northwind"
     )
@@ -79,7 +79,7 @@ async def test_microphone_test_hears_the_real_microphone(microphone: VirtualCard
     from simulator.tui.screens.settings import SettingsScreen
 
     app = make_app(
-        settings=Settings(),
+        settings=Settings(tour_seen=True),
         profile=Profile(name="Jordan Rivera", phone="(617) 555-0142", role="Data Analyst"),
         store=Store(),
         transcriber_factory=lambda: make_transcriber("faster-whisper", None, locations.cache_dir()),

@@ -98,6 +98,7 @@ async def test_settings_are_saved_to_the_config_file_and_applied(
         pace_min_wpm=100,
         pace_max_wpm=160,
         filler_max_per_minute=3.5,
+        tour_seen=True,
     )
     assert load_settings() == expected
     assert app.settings == expected

@@ -1,4 +1,4 @@
-"""Snapshots of the stable screens at 80×24: library, results, review and a past session.
+"""Snapshots of the stable screens at 80×24: first run, library, results, review, sessions.
 
 Everything in view is fixed: the history's clock, the profile, the check results; no clock is
 on screen and no input cursor blinks. Update with `pytest tests/tui --snapshot-update` after a
@@ -13,15 +13,21 @@ from typing import Any
 from textual.pilot import Pilot
 
 from audio.transcript import Segment, Transcript, Word
+from simulator import locations
 from simulator.checks.base import Span
+from simulator.profile import Profile
 from simulator.report import StepReport
 from simulator.scenario import parse_scenario
+from simulator.settings import Settings
 from simulator.store import Store
 from simulator.tui.app import MockcallApp
+from simulator.tui.screens.profile_form import ProfileScreen
 from simulator.tui.screens.results import ResultsScreen
 from simulator.tui.screens.review import ReviewScreen
 from simulator.tui.screens.session import SessionScreen
+from simulator.tui.screens.tour import TourScreen
 from tests.tui.helpers import result, until
+from tests.tui.test_fit_80x24 import debrief_session
 from tests.tui.test_review import seed
 
 SnapCompare = Callable[..., bool]
@@ -148,6 +154,44 @@ def test_session(
     async def open_session(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         await pilot.app.push_screen(SessionScreen(1))
+        await until(pilot, lambda: isinstance(pilot.app.screen, SessionScreen))
+        await pilot.pause()
+
+    assert snap_compare(build_app(), terminal_size=(80, 24), run_before=open_session)
+
+
+def test_first_run_profile_form(
+    snap_compare: SnapCompare, build_app: Callable[..., MockcallApp]
+) -> None:
+    locations.profile_file().unlink()
+
+    async def open_form(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await until(pilot, lambda: isinstance(pilot.app.screen, ProfileScreen))
+        await pilot.pause()
+
+    app = build_app(profile=Profile())
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_form)
+
+
+def test_tour(snap_compare: SnapCompare, build_app: Callable[..., MockcallApp]) -> None:
+    async def open_tour(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await until(pilot, lambda: isinstance(pilot.app.screen, TourScreen))
+        await pilot.pause()
+
+    app = build_app(settings=Settings())
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_tour)
+
+
+def test_session_with_a_long_title(
+    snap_compare: SnapCompare, build_app: Callable[..., MockcallApp], store: Store
+) -> None:
+    session_id = debrief_session(store)
+
+    async def open_session(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.app.push_screen(SessionScreen(session_id))
         await until(pilot, lambda: isinstance(pilot.app.screen, SessionScreen))
         await pilot.pause()
 

@@ -10,7 +10,7 @@ from simulator.tui.widgets.elapsed import ElapsedTime, clock
 from simulator.tui.widgets.level_meter import LevelMeter
 from simulator.tui.widgets.transcript_view import STYLES, render_transcript
 from tests.tui.fakes import FixedTranscriber
-from tests.tui.helpers import result, visible
+from tests.tui.helpers import result, screen_text, visible
 
 
 class Gauges(App[None]):
@@ -39,12 +39,19 @@ async def test_timer_turns_amber_then_red_as_the_limit_nears() -> None:
         assert visible(app, "0:42 / 0:45")
 
 
-async def test_meter_shows_the_level() -> None:
+async def test_both_bars_are_labelled_and_the_level_is_no_percentage() -> None:
     app = Gauges()
     async with app.run_test(size=(60, 4)) as pilot:
         app.query_one(LevelMeter).level = 0.5
+        app.query_one(ElapsedTime).elapsed = 12.0
         await pilot.pause()
-        assert visible(app, "50%")
+        level_line, time_line = screen_text(app).splitlines()[:2]
+        # Half the bar after the label is filled, and no number reads as progress.
+        assert level_line.startswith("level ")
+        bar = level_line.removeprefix("level ")
+        assert bar.count("█") == len(bar) // 2 and set(bar) == {"█", "░"}
+        assert "%" not in screen_text(app)
+        assert time_line.startswith("time 0:12 / 1:00")
 
 
 def test_clock_formats_minutes_and_seconds() -> None:

@@ -79,11 +79,12 @@ def test_help_lists_every_command() -> None:
         assert command in result.stdout
 
 
-def test_scenarios_json_lists_the_builtins() -> None:
+def test_scenarios_json_lists_the_builtins_and_says_where_yours_go(mockcall_home: Path) -> None:
     result = mockcall("scenarios", "--json")
     assert result.returncode == 0, result.stderr
     listing = json.loads(result.stdout)
     assert listing["schema_version"] == 1
+    assert Path(listing["user_scenarios_dir"]) == mockcall_home / "config" / "scenarios"
     ids = {entry["id"] for entry in listing["scenarios"]}
     assert {
         "voicemail-screening",
@@ -95,6 +96,20 @@ def test_scenarios_json_lists_the_builtins() -> None:
         "recruiter-debrief",
         "post-interview-reflection",
     } <= ids
+
+
+def test_scenarios_says_where_your_own_scenarios_go(mockcall_home: Path) -> None:
+    folder = mockcall_home / "config" / "scenarios"
+    empty = mockcall("scenarios")
+    assert empty.returncode == 0, empty.stderr
+    assert f"Your own scenarios go in {folder} (none there yet)" in empty.stdout
+    from simulator.scenario import builtin_files
+
+    mine = (builtin_files()[0]).read_text(encoding="utf-8").replace("id: ", "id: my-", 1)
+    write(folder, "mine.yaml", mine)
+    listed = mockcall("scenarios")
+    assert f"Your own scenarios go in {folder} (1 found there)" in listed.stdout
+    assert "[yours]" in listed.stdout
 
 
 def test_check_json_shape_and_the_missing_number(tmp_path: Path, profile_file: Path) -> None:
@@ -254,6 +269,29 @@ def test_validate_accepts_a_builtin() -> None:
     result = mockcall("validate", *[str(p) for p in builtin_files()])
     assert result.returncode == 0, result.stderr
     assert result.stdout.count(": ok") == len(builtin_files())
+
+
+def test_validate_counts_steps_in_english() -> None:
+    from simulator.scenario import builtin_files
+
+    by_name = {p.stem: p for p in builtin_files()}
+    result = mockcall("validate", str(by_name["voicemail-screening"]), str(by_name["phone-screen"]))
+    assert result.returncode == 0, result.stderr
+    assert "ok (voicemail-screening, 1 step)" in result.stdout
+    assert "ok (phone-screen, 3 steps)" in result.stdout
+
+
+def test_validate_help_lists_every_check_id_with_a_description() -> None:
+    from simulator.checks import REGISTRY
+
+    result = mockcall("validate", "--help")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    for check_id in REGISTRY:
+        line = next((line for line in lines if line.split()[:1] == [check_id]), None)
+        assert line is not None, f"{check_id} not listed in validate --help"
+        assert len(line.split()) > 3, f"{check_id} has no description: {line!r}"
+    assert "(general)" in result.stdout
 
 
 def test_malformed_yaml_is_one_line_with_its_line(tmp_path: Path) -> None:

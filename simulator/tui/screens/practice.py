@@ -16,7 +16,7 @@ from textual.widgets import Button, Footer, Static, TextArea
 from textual.worker import Worker, get_current_worker
 
 from audio.transcript import Segment
-from simulator.report import StepReport
+from simulator.report import SessionReport, StepReport
 from simulator.scenario import Scenario, Step
 from simulator.session import Practice
 from simulator.tui.messages import (
@@ -42,6 +42,15 @@ PHASE_TEXT: dict[str, str] = {
     "results": "",
 }
 """The status line for each phase of a step."""
+
+
+def session_saved_line(report: SessionReport) -> str:
+    """`Session saved: needs work (answered 1 of 3 steps).`, worded as the CLI's report is."""
+    verdict = "passed" if report.passed else "needs work"
+    if not report.complete:
+        return f"Session saved: {verdict} (answered {len(report.steps)} of {report.total_steps} steps)."
+    passed = sum(step.passed for step in report.steps)
+    return f"Session saved: {verdict} ({passed} of {len(report.steps)} steps passed)."
 
 
 def answer_target(step: Step) -> float:
@@ -487,10 +496,8 @@ class PracticeScreen(MockcallScreen[None]):
                 self.notify("Session ended; your takes are saved in Review.")
         elif self.reports:
             report = self.practice.finish()
-            passed = sum(step.passed for step in report.steps)
-            verdict = "passed" if report.passed else "needs work"
             self.notify(
-                f"Session saved: {verdict} ({passed} of {len(report.steps)} steps passed).",
+                session_saved_line(report),
                 severity="information" if report.passed else "warning",
             )
         self.dismiss(None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import ClassVar
 
@@ -14,7 +15,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from simulator.errors import UserError
 from simulator.profile import Profile, parse_phone, save_profile
-from simulator.tui.screens.base import MockcallScreen
+from simulator.tui.screens.form import FieldInput, FormScreen
 
 FIELDS: tuple[tuple[str, str, str], ...] = (
     ("name", "Full name", "Jordan Rivera"),
@@ -45,7 +46,9 @@ class PhoneNumber(Validator):
         try:
             parse_phone(value.strip(), self.region)
         except UserError as exc:
-            return self.failure(str(exc).removeprefix("profile phone "))
+            # The parser's numbered detail ("(1) The string supplied did not seem…") says no more.
+            text = re.sub(r": \(\d+\) .*$", "", str(exc))
+            return self.failure(text.removeprefix("profile phone "))
         return self.success()
 
 
@@ -63,7 +66,7 @@ class EmailAddress(Validator):
         return self.failure(f"{text!r} does not look like an email address")
 
 
-class ProfileScreen(MockcallScreen[Profile | None]):
+class ProfileScreen(FormScreen[Profile | None]):
     """Edit and save the profile; dismisses with the saved profile, or None when left."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -75,6 +78,8 @@ class ProfileScreen(MockcallScreen[Profile | None]):
     def __init__(self, *, first_run: bool = False) -> None:
         super().__init__()
         self.first_run = first_run
+        self.problems: dict[str, str] = {}
+        """The problem found in each field when it was left, by field id."""
 
     def compose(self) -> ComposeResult:
         """A label and an input per field, with any problem shown under the form."""
@@ -89,13 +94,15 @@ class ProfileScreen(MockcallScreen[Profile | None]):
                         validators = [PhoneNumber(profile.region)]
                     elif name == "email":
                         validators = [EmailAddress()]
-                    yield Input(
+                    yield FieldInput(
                         getattr(profile, name),
                         placeholder=f"e.g. {example}",
                         compact=True,
                         id=f"profile-{name}",
                         validators=validators,
                         valid_empty=True,
+                        # A half-typed number is not a mistake yet: judge a field when it is left.
+                        validate_on=("blur", "submitted"),
                     )
             yield Static(id="profile-problem")
             with Horizontal(classes="buttons"):
@@ -112,18 +119,36 @@ class ProfileScreen(MockcallScreen[Profile | None]):
             name: self.query_one(f"#profile-{name}", Input).value.strip() for name, _, _ in FIELDS
         }
 
-    @on(Input.Changed)
-    def _show_problem(self, event: Input.Changed) -> None:
-        problem = self.query_one("#profile-problem", Static)
-        result = event.validation_result
-        problem.update("" if result is None or result.is_valid else result.failure_descriptions[0])
+    @on(Input.Blurred)
+    def _judge_field(self, event: Input.Blurred) -> None:
+        self._note_problem(event.input, event.validation_result)
 
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        if event.input.id == f"profile-{FIELDS[-1][0]}":
-            self.action_save()
+    @on(Input.Changed)
+    def _recheck_field(self, event: Input.Changed) -> None:
+        # A field marked wrong is re-judged as it is corrected, so the mark goes as soon as it is.
+        if event.input.id in self.problems:
+            self._note_problem(event.input, event.input.validate(event.value))
+
+    def _note_problem(self, field: Input, result: ValidationResult | None) -> None:
+        assert field.id is not None
+        if result is None or result.is_valid:
+            self.problems.pop(field.id, None)
         else:
-            self.focus_next()
+            self.problems[field.id] = result.failure_descriptions[0]
+        shown = next(
+            (
+                f"{label}: {self.problems[f'profile-{name}']}"
+                for name, label, _ in FIELDS
+                if f"profile-{name}" in self.problems
+            ),
+            "",
+        )
+        self.query_one("#profile-problem", Static).update(shown)
+
+    @on(Input.Submitted, f"#profile-{FIELDS[-1][0]}")
+    def _last_field_submitted(self) -> None:
+        # Enter in any other field moves on (FormScreen); in the last one it saves.
+        self.action_save()
 
     @on(Button.Pressed, "#profile-save")
     def action_save(self) -> None:

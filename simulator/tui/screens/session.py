@@ -126,9 +126,13 @@ class SessionScreen(MockcallScreen[None]):
             self.dismiss(None)
             return
         s = self.detail.summary
+        meta = Text(f"session {s.id} · {when(s)} · ")
+        meta.append_text(result_cell(s))
         head = Text(s.title, style="bold")
-        head.append(f"  session {s.id} · {when(s)} · ")
-        head.append_text(result_cell(s))
+        # A long title puts the details on a line of their own rather than splitting them.
+        fits = head.cell_len + 2 + meta.cell_len <= self.app.size.width - 2
+        head.append("  " if fits else "\n")
+        head.append_text(meta)
         self.query_one("#session-head", Static).update(head)
         takes = self.query_one("#takes", OptionList)
         takes.border_title = "Takes"

@@ -29,7 +29,7 @@ from simulator.tui.messages import (
     PreviewFinished,
     VoicesListed,
 )
-from simulator.tui.screens.base import MockcallScreen
+from simulator.tui.screens.form import FieldInput, FormScreen
 from simulator.tui.widgets.level_meter import LevelMeter
 
 MIC_TEST_SECONDS = 3.0
@@ -81,7 +81,7 @@ def level_verdict(peak: float) -> Text:
     return Text(f"Good level ({percent}).", style="green")
 
 
-class SettingsScreen(MockcallScreen[Settings | None]):
+class SettingsScreen(FormScreen[Settings | None]):
     """Edit the settings; Ctrl+S saves them to the config file and puts them in force."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -137,9 +137,11 @@ class SettingsScreen(MockcallScreen[Settings | None]):
                     compact=True,
                 )
                 yield Label("Voice")
-                yield Input(s.voice, placeholder="the scenario's voice", id="voice", compact=True)
+                yield FieldInput(
+                    s.voice, placeholder="the scenario's voice", id="voice", compact=True
+                )
                 yield Label("Rate, wpm (0: scenario's)")
-                yield Input(str(s.rate), type="integer", id="rate", compact=True)
+                yield FieldInput(str(s.rate), type="integer", id="rate", compact=True)
             with Horizontal(id="voice-row"):
                 yield Button("Preview voice", id="preview", compact=True)
             yield Static("Transcription", classes="settings-section")
@@ -153,12 +155,12 @@ class SettingsScreen(MockcallScreen[Settings | None]):
                     compact=True,
                 )
                 yield Label("Model")
-                yield Input(s.model, placeholder="bundled tiny.en", id="model", compact=True)
+                yield FieldInput(s.model, placeholder="bundled tiny.en", id="model", compact=True)
             yield Static("Thresholds", classes="settings-section")
             with Grid(classes="settings-grid"):
                 for name, label, kind in NUMBER_FIELDS:
                     yield Label(label)
-                    yield Input(str(getattr(s, name)), type=kind, id=name, compact=True)
+                    yield FieldInput(str(getattr(s, name)), type=kind, id=name, compact=True)
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
@@ -180,10 +182,12 @@ class SettingsScreen(MockcallScreen[Settings | None]):
         """The settings as filled in (UserError when a value is out of range)."""
         values: dict[str, Any] = {}
         for field in fields(Settings):
+            current = getattr(self.mockcall.settings, field.name)
+            if isinstance(current, bool):
+                continue  # the app's own flags (tour_seen) have no field in the form
             widget = self.query_one(f"#{field.name}")
             raw = widget.value if isinstance(widget, Input | Select) else None
-            current = getattr(self.mockcall.settings, field.name)
-            if isinstance(current, bool) or raw is None or raw is Select.NULL:
+            if raw is None or raw is Select.NULL:
                 continue
             text = str(raw).strip()
             try:

@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from simulator.checks.base import CheckResult
+from simulator.tui.problems import in_app
 
 MARKS: dict[str, tuple[str, str]] = {
     "pass": ("✔", "bold green"),
@@ -31,7 +32,7 @@ def result_text(result: CheckResult) -> Text:
         out.append(result.evidence)
     if result.tip and result.status != "pass":
         out.append("\ntip: ", style="bold yellow")
-        out.append(result.tip)
+        out.append(in_app(result.tip))
     return out
 
 

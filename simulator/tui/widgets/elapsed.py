@@ -18,8 +18,12 @@ def clock(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
+LABEL = "time "
+"""What the bar is, so it is not taken for the microphone level beside it."""
+
+
 class ElapsedTime(Widget):
-    """Shows `0:12 / 0:45` and a thin bar; the classes -amber / -red drive the colours."""
+    """Shows `time 0:12 / 0:45` and a thin bar; the classes -amber / -red drive the colours."""
 
     DEFAULT_CSS = """
     ElapsedTime {
@@ -48,8 +52,8 @@ class ElapsedTime(Widget):
         self.set_class(share >= RED_FRACTION, "-red")
 
     def render(self) -> Text:
-        """Draw `m:ss / m:ss` followed by a bar of the share used."""
-        label = f"{clock(self.elapsed)} / {clock(self.limit)} "
+        """Draw `time m:ss / m:ss` followed by a bar of the share used."""
+        label = f"{LABEL}{clock(self.elapsed)} / {clock(self.limit)} "
         width = max(self.size.width - len(label), 1)
         share = min(self.elapsed / self.limit, 1.0) if self.limit else 0.0
         filled = round(share * width)

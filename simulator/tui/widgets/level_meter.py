@@ -6,9 +6,15 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+LABEL = "level "
+"""What the bar is: without it, a bar next to the timer reads as progress."""
+
 
 class LevelMeter(Widget):
-    """Shows the microphone's peak level as a bar: green when speaking, red when clipping."""
+    """Shows the microphone's peak level as a bar: green when speaking, red when clipping.
+
+    No number: a percentage beside the timer reads as progress through the answer.
+    """
 
     DEFAULT_CSS = """
     LevelMeter {
@@ -21,12 +27,12 @@ class LevelMeter(Widget):
     """The latest peak, 0..1."""
 
     def render(self) -> Text:
-        """Draw the bar across the widget's width."""
-        width = max(self.size.width - 6, 1)
+        """Draw the label and the bar across the widget's width."""
+        width = max(self.size.width - len(LABEL), 1)
         level = min(max(self.level, 0.0), 1.0)
         filled = round(level * width)
         colour = "red" if level >= 0.95 else "yellow" if level < 0.02 else "green"
-        bar = Text("█" * filled, style=colour)
+        bar = Text(LABEL, style="dim")
+        bar.append("█" * filled, style=colour)
         bar.append("░" * (width - filled), style="grey42")
-        bar.append(f" {round(level * 100):3d}%")
         return bar
