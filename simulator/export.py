@@ -12,7 +12,7 @@ from typing import Any, Literal
 from audio.transcript import Transcript
 from simulator.checks.base import CheckResult
 from simulator.checks.text import fmt_time, normalize_word
-from simulator.report import StepReport
+from simulator.report import StepReport, severity_tag
 from simulator.store import SessionDetail, SessionSummary, TakeRecord, TakeStats, take_stats
 
 DiffOp = Literal["equal", "delete", "insert"]
@@ -103,6 +103,7 @@ def _check_json(result: CheckResult) -> dict[str, Any]:
     return {
         "id": result.id,
         "status": result.status,
+        "severity": result.severity,
         "evidence": result.evidence,
         "tip": result.tip,
         "label": result.label,
@@ -163,7 +164,7 @@ def session_markdown(detail: SessionDetail) -> str:
             said = take.transcript.text or "(no speech detected)"
             lines += [f"> {_md(said)}", ""]
             for r in take.results:
-                opt = " _(optional)_" if r.optional else ""
+                opt = f" _{severity_tag(r).strip()}_" if severity_tag(r) else ""
                 line = f"- {_MARK[r.status]} **{_md(r.label or r.id)}** (`{r.id}`){opt}"
                 if r.evidence:
                     line += f" — heard: {_md(r.evidence)}"
@@ -204,8 +205,7 @@ def render_session_text(detail: SessionDetail) -> str:
                 continue
             lines.append(f"    You said: {take.transcript.text or '(no speech detected)'}")
             for r in take.results:
-                opt = " (optional)" if r.optional else ""
-                lines.append(f"    {_MARK[r.status]} {r.label or r.id} [{r.id}]{opt}")
+                lines.append(f"    {_MARK[r.status]} {r.label or r.id} [{r.id}]{severity_tag(r)}")
                 if r.evidence:
                     lines.append(f"        heard: {r.evidence}")
                 if r.tip and r.status != "pass":

@@ -8,12 +8,13 @@ import string
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, cast, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from simulator import locations
+from simulator.checks.base import SEVERITIES, Severity
 from simulator.errors import UserError
 
 if TYPE_CHECKING:
@@ -70,7 +71,9 @@ class CheckSpec(_Model):
     params: dict[str, Any] = Field(default_factory=dict)
     """Check-specific parameters, validated by the check's own model."""
     optional: bool = False
-    """A failed optional check does not fail the session."""
+    """A failed optional check does not fail the session (it counts as advice)."""
+    severity: Severity | None = None
+    """must or advice for this step, overriding the check's own; None keeps the check's."""
 
     @model_validator(mode="after")
     def _known_check(self) -> CheckSpec:
@@ -80,31 +83,50 @@ class CheckSpec(_Model):
         if self.id not in REGISTRY:
             raise _ChecksInvalid([((), f"unknown check {self.id!r}{_suggest(self.id, REGISTRY)}")])
         problems = _params_problems(self.id, self.params, (self.id,))
+        if self.optional and self.severity == "must":
+            problems.append(
+                (("severity",), "optional: true means a miss never fails: drop one of the two")
+            )
         if problems:
             raise _ChecksInvalid(problems)
         return self
 
+    def effective_severity(self) -> Severity:
+        """The severity this step gives the check: its own, unless the file or `optional` says."""
+        from simulator.checks import REGISTRY
+
+        if self.severity is not None:
+            return self.severity
+        return "advice" if self.optional else REGISTRY[self.id].severity
+
+
+_SPEC_OPTIONS = ("optional", "severity")
+"""Keys a check item may carry beside its parameters, in either compact form."""
+
 
 def _parse_check_item(item: Any) -> Any:
-    """Accept `says_name`, `{within_time: {max_seconds: 45}}` or `{id: …, params: …}`."""
+    """Accept `says_name`, `{within_time: {max_seconds: 45}}` or `{id: …, params: …}`.
+
+    `optional` and `severity` may sit inside the parameters (`{pace: {severity: must}}`) or
+    beside the check (`{recovery_line: null, optional: true}`).
+    """
     if isinstance(item, str):
         return {"id": item}
     if not isinstance(item, dict) or "id" in item:
         return item
-    # `{recovery_line: null, optional: true}` is the one-key form with `optional` written beside it.
-    outer_optional = item.get("optional") if len(item) == 2 else None
-    keys = [k for k in item if not (outer_optional is not None and k == "optional")]
+    keys = [k for k in item if k not in _SPEC_OPTIONS]
     if len(keys) != 1:
         return item
     check_id = keys[0]
+    outer = {k: item[k] for k in _SPEC_OPTIONS if k in item}
     params = item[check_id]
     if params is None:
         params = {}
     if not isinstance(params, dict):
-        return {"id": check_id, "params": params}
+        return {"id": check_id, "params": params, **outer}
     params = dict(params)
-    optional = params.pop("optional", False) if outer_optional is None else outer_optional
-    return {"id": check_id, "params": params, "optional": optional}
+    inner = {k: params.pop(k) for k in _SPEC_OPTIONS if k in params}
+    return {"id": check_id, "params": params, **inner, **outer}
 
 
 class Step(_Model):
@@ -224,7 +246,10 @@ class Scenario(_Model):
                     )
                 )
             elif isinstance(setting, dict):
-                problems.extend(_params_problems(name, setting, (name,)))
+                params = {k: v for k, v in setting.items() if k != "severity"}
+                problems.extend(_params_problems(name, params, (name,)))
+                if "severity" in setting and setting["severity"] not in SEVERITIES:
+                    problems.append(((name, "severity"), f"must be one of {_or(SEVERITIES)}"))
             elif not isinstance(setting, bool):
                 problems.append(((name,), "must be true, false, or a mapping of parameters"))
         if problems:
@@ -236,7 +261,21 @@ class Scenario(_Model):
         value = self.general_checks.get(check_id, True)
         if value is False:
             return None
-        return value if isinstance(value, dict) else {}
+        if not isinstance(value, dict):
+            return {}
+        return {k: v for k, v in value.items() if k != "severity"}
+
+    def general_severity(self, check_id: str) -> Severity:
+        """A general check's severity: the scenario's `severity:` for it, else the check's own."""
+        from simulator.checks import REGISTRY
+
+        value = self.general_checks.get(check_id)
+        chosen = value.get("severity") if isinstance(value, dict) else None
+        return cast(Severity, chosen) if chosen in SEVERITIES else REGISTRY[check_id].severity
+
+
+def _or(words: Iterable[str]) -> str:
+    return " or ".join(repr(w) for w in words)
 
 
 def _suggest(word: str, known: Iterable[str]) -> str:

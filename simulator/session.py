@@ -248,7 +248,12 @@ class Practice:
         """Close the session: the latest take of each answered step makes the report."""
         steps = tuple(self._latest[i] for i in sorted(self._latest))
         report = SessionReport(
-            self.scenario.id, self.scenario.title, steps, self.session_id, len(self.scenario.steps)
+            self.scenario.id,
+            self.scenario.title,
+            steps,
+            self.session_id,
+            len(self.scenario.steps),
+            self.scenario.kind,
         )
         if self.session_id is not None:
             self.store.finish_session(self.session_id, report.passed)

@@ -103,6 +103,7 @@ def test_session_json_has_the_report_shape_plus_session_and_takes(
     assert step["checks"][0] == {
         "id": "says_name",
         "status": "pass",
+        "severity": "must",
         "evidence": '"Jordan Rivera" at 0:01',
         "tip": "",
     }
