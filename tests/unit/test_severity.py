@@ -89,6 +89,7 @@ def test_contact_and_delivery_checks_register_their_severity_and_needs() -> None
         "pace": ("advice", set()),
         "long_pauses": ("advice", set()),
         "first_word_latency": ("advice", set()),
+        "owns_answer": ("advice", set()),
     }
     got = {i: (REGISTRY[i].severity, set(REGISTRY[i].needs)) for i in expected}
     assert got == expected
