@@ -196,6 +196,7 @@ class Practice:
         session_id = self._session()
         audio_path = self.store.recording_path(session_id, step_index)
         write_wav(audio_path, samples, 16000)
+        audio_path.chmod(0o600)  # a take is personal, whatever the umask
         take_id = self.store.begin_take(
             session_id, step_index, self.prompt_text(step_index), audio_path
         )
