@@ -12,7 +12,7 @@ from typing import Any, Literal
 from audio.transcript import Transcript
 from simulator.checks.base import CheckResult
 from simulator.checks.text import fmt_time, normalize_word
-from simulator.report import StepReport, severity_tag
+from simulator.report import StepReport, headline, severity_tag
 from simulator.store import SessionDetail, SessionSummary, TakeRecord, TakeStats, take_stats
 
 DiffOp = Literal["equal", "delete", "insert"]
@@ -149,6 +149,10 @@ def session_markdown(detail: SessionDetail) -> str:
         lines.append(f"- **Transcribed with:** {_md(engine)}")
     if summary.pass_rate is not None:
         lines.append(f"- **Checks passed:** {summary.pass_rate:.0%}")
+    final = [r for take in detail.final_takes() for r in take.results]
+    if final:
+        top = headline(final, summary.kind)
+        lines += [f"- **{_md(top.must_line)}**", f"- {_md(top.advice_line)}"]
     if not detail.takes:
         lines += ["", "_No answers were recorded in this session._"]
     for step_index in detail.step_indices():
@@ -191,6 +195,10 @@ def render_session_text(detail: SessionDetail) -> str:
         f"Started {_when(summary.started_at)} · {_status(summary)}"
         + (f" · {summary.engine} {summary.model}".rstrip() if summary.engine else ""),
     ]
+    final = [r for take in detail.final_takes() for r in take.results]
+    if final:
+        top = headline(final, summary.kind)
+        lines += [top.must_line, top.advice_line]
     if not detail.takes:
         lines += ["", "No answers were recorded in this session."]
     for step_index in detail.step_indices():

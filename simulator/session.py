@@ -17,6 +17,7 @@ from audio.transcript import Segment, Transcript
 from simulator.grading import grade_step
 from simulator.profile import Profile
 from simulator.report import SessionReport, StepReport
+from simulator.safe_io import terminal_safe
 from simulator.scenario import Persona, Scenario
 from simulator.settings import Settings
 from simulator.store import Store
@@ -210,6 +211,8 @@ class Practice:
 
     def answer_text(self, step_index: int, text: str) -> StepReport:
         """Take a typed answer, grade and save it (timing checks are skipped)."""
+        # The answer is shown again in reports and the app: no escape code survives into them.
+        text = terminal_safe(text)
         session_id = self._session()
         take_id = self.store.begin_take(session_id, step_index, self.prompt_text(step_index), None)
         return self._grade_and_save(step_index, take_id, Transcript.from_text(text), None)

@@ -20,6 +20,7 @@ from simulator import locations
 from simulator.checks.base import SEVERITIES, CheckResult, Severity, Span
 from simulator.checks.text import normalize_word
 from simulator.errors import UserError
+from simulator.safe_io import terminal_safe
 
 SessionStatus = Literal["in_progress", "finished", "abandoned"]
 TakeStatus = Literal["recording", "complete", "recovered", "abandoned"]
@@ -1060,7 +1061,7 @@ def _summary(row: sqlite3.Row) -> SessionSummary:
     return SessionSummary(
         id=int(row["id"]),
         scenario_id=row["scenario_id"],
-        title=row["scenario_title"],
+        title=terminal_safe(row["scenario_title"]),
         kind=row["scenario_kind"],
         started_at=cast(datetime, _parse_time(row["started_at"])),
         finished_at=_parse_time(row["finished_at"]),
