@@ -278,6 +278,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         practice.abandon()
         _out("mockcall: stopped; takes recorded so far are saved", err=True)
         return 130
+    except UserError:
+        practice.abandon()
+        raise
     _emit_report(practice.finish(), args.json)
     return 0
 

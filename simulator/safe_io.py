@@ -40,6 +40,7 @@ _OS_REASONS = {
     errno.EACCES: "permission denied",
     errno.EPERM: "permission denied",
     errno.ENAMETOOLONG: "the name is too long",
+    errno.EFBIG: "the file is over the size limit set for this process (ulimit -f)",
 }
 
 

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from audio.transcript import Segment, Transcript
+from simulator.errors import UserError
 from simulator.grading import grade_step
 from simulator.profile import Profile
 from simulator.report import SessionReport, StepReport
-from simulator.safe_io import terminal_safe
+from simulator.safe_io import os_reason, terminal_safe
 from simulator.scenario import Persona, Scenario
 from simulator.settings import Settings
 from simulator.store import Store
@@ -196,8 +197,12 @@ class Practice:
         transcriber = self._require_transcriber()
         session_id = self._session()
         audio_path = self.store.recording_path(session_id, step_index)
-        write_wav(audio_path, samples, 16000)
-        audio_path.chmod(0o600)  # a take is personal, whatever the umask
+        try:
+            write_wav(audio_path, samples, 16000)
+            audio_path.chmod(0o600)  # a take is personal, whatever the umask
+        except OSError as exc:
+            # write_wav leaves no partial file; nothing was saved for this take yet.
+            raise UserError(f"cannot save the take to {audio_path}: {os_reason(exc)}") from None
         take_id = self.store.begin_take(
             session_id, step_index, self.prompt_text(step_index), audio_path
         )

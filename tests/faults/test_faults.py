@@ -141,9 +141,9 @@ def test_a_deeply_nested_profile_or_settings_file_is_bad_input(
     one_line_error(mockcall(*check, "--profile", str(profile)), "settings.toml", "nested")
 
 
-def wav_with_rate(path: Path, rate: int) -> Path:
-    """A valid PCM WAV of a tone whose header claims RATE samples per second."""
-    data = (np.sin(np.arange(16000) / 5) * 8000).astype("<i2").tobytes()
+def wav_with_rate(path: Path, rate: int, frames: int = 16000) -> Path:
+    """A valid PCM WAV of a tone, FRAMES long, whose header claims RATE samples per second."""
+    data = (np.sin(np.arange(frames) / 5) * 8000).astype("<i2").tobytes()
     fmt = struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16)
     riff = b"WAVE" + b"fmt " + fmt + b"data" + struct.pack("<I", len(data)) + data
     path.write_bytes(b"RIFF" + struct.pack("<I", len(riff)) + riff)
@@ -288,3 +288,33 @@ def test_takes_folders_and_config_are_private_whatever_the_umask(
         assert mode(mockcall_home / folder) == 0o700, folder
     for path in (mockcall_home / "data").glob("history.sqlite3*"):
         assert mode(path) == 0o600, path
+
+
+def test_no_room_to_save_a_file_answer_is_one_line_and_keeps_nothing_half_written(
+    tmp_path: Path, profile: Path, mockcall_home: Path
+) -> None:
+    # A file-size limit makes the take's WAV fail to write the way a full disk does.
+    wav = wav_with_rate(tmp_path / "answer.wav", 16000, frames=20 * 16000)  # 20 s, 640 KB
+
+    def small_files() -> None:
+        import resource
+        import signal
+
+        os.umask(0o022)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, 256 * 1024))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "run", "voicemail-screening", "--no-voice"]
+        + ["--answer", str(wav), "--profile", str(profile), "--json"],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+        preexec_fn=small_files,
+    )
+    one_line_error(result, "cannot save the take", "size limit")
+    recordings = mockcall_home / "data" / "recordings"
+    assert [p for p in recordings.rglob("*") if p.is_file()] == []
+    history = mockcall("history", "--json")
+    assert [s["status"] for s in json.loads(history.stdout)] == ["abandoned"]
