@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from audio.transcript import Transcript
-from simulator.checks import REGISTRY
+from simulator.checks import GENERAL_CHECK_IDS, REGISTRY
 from simulator.checks.base import CheckResult, Span
 from simulator.grading import grade_step, needed_profile_fields
 from simulator.profile import Profile
@@ -93,6 +93,14 @@ def test_contact_and_delivery_checks_register_their_severity_and_needs() -> None
     }
     got = {i: (REGISTRY[i].severity, set(REGISTRY[i].needs)) for i in expected}
     assert got == expected
+    # The general checks are the ones registered general=True, in PRODUCT.md's order.
+    assert GENERAL_CHECK_IDS == (
+        "filler_rate",
+        "pace",
+        "long_pauses",
+        "first_word_latency",
+        "no_profanity",
+    )
     # A general check with no word on severity is advice; a judgement check is a must.
     assert REGISTRY["no_profanity"].severity == "advice"
     assert REGISTRY["recovery_line"].severity == "must"
