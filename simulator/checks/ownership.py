@@ -32,10 +32,10 @@ _ADVERBS = frozenset(
 )
 # "I was responsible for…", "I was in charge of…", "I was the one who…" do claim the action.
 _OWNED_STATES = frozenset({"responsible", "accountable", "in", "the", "leading", "one"})
-# "my decision", "my call": the speaker's own act named as a noun.
+# "my decision", "my call", "my part was…": the speaker's own act or share named as a noun.
 _OWN_ACTS = frozenset(
     "decision call idea proposal plan suggestion recommendation fix design analysis "
-    "responsibility job".split()
+    "responsibility job role part task contribution".split()
 )
 # A new clause starts at a subject after one of these ("…the plan, and we shipped it").
 _CONJUNCTIONS = frozenset(

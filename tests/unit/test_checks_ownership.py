@@ -112,6 +112,13 @@ def test_i_in_an_opinion_or_a_state_is_not_an_action() -> None:
     ]
 
 
+def test_the_speakers_own_share_named_as_a_noun_counts() -> None:
+    said = (
+        "My part was the data model. My decision to drop the vendor saved a month. Our team did QA."
+    )
+    assert [c.agent for c in agents(tokens(Transcript.from_text(said)))] == ["i", "i", "we"]
+
+
 def test_a_new_subject_after_and_starts_a_new_clause() -> None:
     said = "I wrote the plan, and we executed it over three months."
     found = agents(tokens(Transcript.from_text(said)))
