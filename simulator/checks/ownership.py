@@ -141,7 +141,7 @@ def _count(n: int, what: str) -> str:
     "owns_answer",
     "Says what you did",
     severity="advice",
-    short="I, not we",
+    short="say I, not we",
 )
 def owns_answer(ctx: CheckContext, params: NoParams) -> CheckResult:
     """Pass when the speaker says what they did ("I…") at least as often as what "we" did."""
