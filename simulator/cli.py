@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -597,7 +598,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if isinstance(exc, AudioError):
             return _fail(str(exc))
-        return _fail(f"unexpected error: {exc!r} (details in {_log_traceback()})", status=1)
+        return _fail(f"unexpected error: {exc!r} ({_log_traceback()})", status=1)
 
 
 EXIT_BROKEN_PIPE = 141
@@ -625,18 +626,20 @@ def _fail(message: str, status: int = EXIT_BAD_INPUT) -> int:
     return status
 
 
-def _log_traceback() -> Path:
-    """Append the current traceback to the log file, so a bug report has it without a screen dump."""
+def _log_traceback() -> str:
+    """Append the current traceback to the log file, so a bug report has it without a screen
+    dump; say where it went, or why it could not be kept."""
     import traceback
 
     from simulator import locations
-    from simulator.safe_io import open_private_append
+    from simulator.safe_io import open_private_append, os_reason
 
-    log = locations.data_dir() / "mockcall.log"
     try:
+        log = locations.data_dir() / "mockcall.log"
         with open_private_append(log) as handle:
             handle.write(traceback.format_exc() + "\n")
-    except OSError:
-        # A planted link or a full disk: the one-line message still goes out.
-        pass
-    return log
+    except OSError as exc:
+        # A planted link, a full disk, a read-only folder: the one-line message still goes out.
+        reason = "a symbolic link is in its place" if exc.errno == errno.ELOOP else os_reason(exc)
+        return f"no details saved: {reason}"
+    return f"details in {log}"

@@ -50,7 +50,7 @@ def test_a_crash_report_never_writes_through_a_link_at_the_log(tmp_path: Path) -
     try:
         raise RuntimeError("boom")
     except RuntimeError:
-        assert _log_traceback() == log
+        assert _log_traceback() == "no details saved: a symbolic link is in its place"
     assert target.read_text() == "keep\n"
 
 
