@@ -70,3 +70,20 @@ def test_a_toml_file_that_is_a_folder_or_too_deep_is_one_clear_error(tmp_path: P
     deep.write_text("a = " + "[" * 10_000 + "]" * 10_000)
     with pytest.raises(UserError, match="nested too deeply"):
         read_toml(deep)
+
+
+def test_a_scenario_and_a_profile_keep_no_escape_codes_for_the_app_to_show(tmp_path: Path) -> None:
+    from simulator.profile import load_profile
+    from simulator.scenario import parse_scenario
+
+    scenario = parse_scenario(
+        'id: evil\ntitle: "Evil \\e[2J\\e]0;x\\a\\nTitle"\nkind: interview\n'
+        'description: "d \\e[31mred"\npersona: {name: "Al\\e[5mex"}\n'
+        'steps:\n  - prompt: "Hi \\e[1m{name}"\n    time_limit: 30\n    note: "\\e[8mhidden"\n'
+    )
+    assert scenario.title == "Evil Title"
+    assert scenario.description == "d red" and scenario.persona.name == "Alex"
+    assert scenario.steps[0].prompt == "Hi {name}" and scenario.steps[0].note == "hidden"
+    profile = tmp_path / "p.toml"
+    profile.write_text('name = "Jordan \\u001b[31mRivera\\u0007"\n', encoding="utf-8")
+    assert load_profile(profile).name == "Jordan Rivera"
