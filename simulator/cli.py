@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from simulator import __version__
 from simulator.errors import UserError
+from simulator.safe_io import not_a_regular_file, os_reason, terminal_safe, write_private
 
 if TYPE_CHECKING:
     from simulator.profile import Profile
@@ -49,7 +52,18 @@ def _json_text(value: dict[str, Any] | list[Any], key: str = "items") -> str:
 
 
 def _print_json(value: dict[str, Any] | list[Any], key: str = "items") -> None:
+    # json.dumps writes control characters as \u escapes, so nothing raw reaches the terminal.
     sys.stdout.write(_json_text(value, key))
+
+
+def _warn(message: str) -> None:
+    _out(f"mockcall: warning: {message}", err=True)
+
+
+def _out(text: str = "", *, err: bool = False) -> None:
+    """Print TEXT for a person: escape sequences and control characters from files, profiles
+    and transcripts never reach the terminal."""
+    (sys.stderr if err else sys.stdout).write(terminal_safe(text) + "\n")
 
 
 def _load_profile(path: str | None) -> Profile:
@@ -112,13 +126,13 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     width = max((len(e.scenario.id) for e in entries if e.scenario), default=10)
     for e in entries:
         if e.scenario is None:
-            print(f"{'(invalid)':<{width}}  {e.error}")
+            _out(f"{'(invalid)':<{width}}  {e.error}")
             continue
         origin = "" if e.builtin else "  [yours]"
-        print(f"{e.scenario.id:<{width}}  {e.scenario.kind:<14} {e.scenario.title}{origin}")
+        _out(f"{e.scenario.id:<{width}}  {e.scenario.kind:<14} {e.scenario.title}{origin}")
     found = f"{yours} found there" if yours else "none there yet"
-    print(f"\nYour own scenarios go in {folder} ({found}).")
-    print("Check one with: mockcall validate FILE")
+    _out(f"\nYour own scenarios go in {folder} ({found}).")
+    _out("Check one with: mockcall validate FILE")
     return 0
 
 
@@ -132,25 +146,72 @@ def cmd_validate(args: argparse.Namespace) -> int:
         except ScenarioError as exc:
             bad += 1
             for problem in exc.problems:
-                print(problem, file=sys.stderr)
+                _out(str(problem), err=True)
         else:
             steps = len(scenario.steps)
-            print(f"{name}: ok ({scenario.id}, {steps} step{'' if steps == 1 else 's'})")
+            _out(f"{name}: ok ({scenario.id}, {steps} step{'' if steps == 1 else 's'})")
     return EXIT_BAD_INPUT if bad else 0
+
+
+MAX_ANSWER_TEXT_BYTES = 1 << 20
+"""The longest typed answer read (1 MiB, some 150,000 words: far past any time limit)."""
 
 
 def _read_text_answer(name: str) -> str:
     if name == "-":
-        return sys.stdin.read()
+        text = sys.stdin.read(MAX_ANSWER_TEXT_BYTES + 1)
+        if len(text) > MAX_ANSWER_TEXT_BYTES:
+            raise UserError("-: the answer on standard input is over 1 MiB")
+        return text
     path = Path(name)
+    # A pipe is read like stdin (bounded); a folder or a device is refused.
+    _require_regular(path, "answer file", pipe_ok=True)
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{name}: answer file not found") from None
+        with path.open("rb") as handle:
+            data = handle.read(MAX_ANSWER_TEXT_BYTES + 1)
+    except OSError as exc:
+        raise UserError(f"{name}: cannot read: {os_reason(exc)}") from None
+    if len(data) > MAX_ANSWER_TEXT_BYTES:
+        raise UserError(f"{name}: over 1 MiB, too long for an answer")
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise UserError(f"{name}: not a UTF-8 text file") from None
+
+
+def _require_regular(path: Path, what: str, *, pipe_ok: bool = False) -> None:
+    """Refuse a missing file, a folder, a FIFO or a device by name, before anything reads it."""
+    try:
+        kind = not_a_regular_file(path, pipe_ok=pipe_ok)
+    except FileNotFoundError:
+        raise UserError(f"{path}: {what} not found") from None
     except OSError as exc:
-        raise UserError(f"{name}: cannot read: {exc.strerror}") from None
+        raise UserError(f"{path}: cannot read: {os_reason(exc)}") from None
+    if kind is not None:
+        raise UserError(f"{path}: is {kind}, not an {what}")
+
+
+MIN_AUDIO_RATE = 4000
+"""The lowest sample rate taken for an answer (telephone audio is 8 kHz)."""
+MAX_AUDIO_RATE = 768000
+"""The highest sample rate taken for an answer."""
+
+
+def _require_audio_file(path: Path) -> None:
+    """A regular file whose header, when soundfile reads it, gives a sample rate speech can have."""
+    _require_regular(path, "audio file")
+    import soundfile
+
+    try:
+        rate = soundfile.info(str(path)).samplerate
+    except Exception:  # noqa: BLE001 - not a format libsndfile knows: the decoder judges it
+        return
+    if not MIN_AUDIO_RATE <= rate <= MAX_AUDIO_RATE:
+        # Resampling 1 Hz "audio" to 16 kHz would build hours of samples from seconds of file.
+        raise UserError(
+            f"{path}: its header says {rate} Hz, not a sample rate speech is recorded at "
+            f"({MIN_AUDIO_RATE}–{MAX_AUDIO_RATE} Hz)"
+        )
 
 
 def _check_answer_count(scenario: Scenario, count: int) -> None:
@@ -159,10 +220,10 @@ def _check_answer_count(scenario: Scenario, count: int) -> None:
             f"{scenario.id} has {len(scenario.steps)} step(s) but {count} answers were given"
         )
     if 0 < count < len(scenario.steps):
-        print(
+        _out(
             f"mockcall: note: {count} of {len(scenario.steps)} steps answered; "
             "the session counts as incomplete",
-            file=sys.stderr,
+            err=True,
         )
 
 
@@ -172,7 +233,7 @@ def _emit_report(report: Any, as_json: bool) -> None:
     if as_json:
         _print_json(report.to_json())
     else:
-        print(render_text(report))
+        _out(render_text(report))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -181,7 +242,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from simulator.settings import load_settings
     from simulator.store import Store
 
-    scenario = find_scenario(args.scenario)
+    scenario = find_scenario(args.scenario, warn=_warn)
     profile = _load_profile(args.profile)
     _require_profile_fields(scenario, profile, args.profile)
     _check_answer_count(scenario, len(args.answer_text))
@@ -208,14 +269,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     from simulator.store import Store
     from simulator.voice_io import MicrophoneRecorder, SystemPromptVoice, check_devices
 
-    scenario = find_scenario(args.scenario)
+    scenario = find_scenario(args.scenario, warn=_warn)
     profile = _load_profile(args.profile)
     _require_profile_fields(scenario, profile, args.profile)
     answers = [Path(a) for a in args.answer or []]
     _check_answer_count(scenario, len(answers))
     for path in answers:
-        if not path.is_file():
-            raise UserError(f"{path}: answer audio file not found")
+        _require_audio_file(path)
     # Decoded up front: a corrupt or empty file is reported before anything is spoken or saved.
     clips = [load_audio(path) for path in answers]
     settings = load_settings()
@@ -237,9 +297,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         for index in steps:
             stop = threading.Event()
             if not args.json:
-                print(
+                _out(
                     f"[{index + 1}/{len(scenario.steps)}] {practice.prompt_text(index)}",
-                    file=sys.stderr,
+                    err=True,
                 )
             practice.speak(index, stop)
             if answers:
@@ -248,17 +308,20 @@ def cmd_run(args: argparse.Namespace) -> int:
                 _record_step(practice, index, stop, quiet=args.json)
     except KeyboardInterrupt:
         practice.abandon()
-        print("mockcall: stopped; takes recorded so far are saved", file=sys.stderr)
+        _out("mockcall: stopped; takes recorded so far are saved", err=True)
         return 130
+    except UserError:
+        practice.abandon()
+        raise
     _emit_report(practice.finish(), args.json)
     return 0
 
 
 def _record_step(practice: Any, index: int, stop: threading.Event, *, quiet: bool) -> None:
     limit = practice.scenario.steps[index].time_limit
-    print(
+    _out(
         f"    recording (up to {limit:.0f} s; press Enter to stop)…",
-        file=sys.stderr,
+        err=True,
     )
 
     def wait_for_enter() -> None:
@@ -272,15 +335,14 @@ def _record_step(practice: Any, index: int, stop: threading.Event, *, quiet: boo
         threading.Thread(target=wait_for_enter, daemon=True).start()
     report = practice.record_answer(index, stop)
     if not report.transcript.text and not quiet:
-        print("    no speech detected", file=sys.stderr)
+        _out("    no speech detected", err=True)
 
 
 def cmd_transcribe(args: argparse.Namespace) -> int:
     from audio.transcribe import load_audio
 
     path = Path(args.file)
-    if not path.is_file():
-        raise UserError(f"{path}: audio file not found")
+    _require_audio_file(path)
     samples = load_audio(path)
     transcriber = _make_transcriber(args.engine, args.model)
     prompt = None
@@ -311,12 +373,12 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
             }
         )
     elif not transcript.text:
-        print("(no speech detected)")
+        _out("(no speech detected)")
     else:
-        print(transcript.text)
+        _out(transcript.text)
         if args.words:
             for w in transcript.words:
-                print(f"{w.start:7.2f} {w.end:7.2f}  {w.text.strip()}")
+                _out(f"{w.start:7.2f} {w.end:7.2f}  {w.text.strip()}")
     return 0
 
 
@@ -332,7 +394,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
         _print_json(history_json(sessions), key="sessions")
     else:
-        print(render_history_table(sessions))
+        _out(render_history_table(sessions))
     return 0
 
 
@@ -341,7 +403,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from simulator.store import Store
 
     store = Store()
-    print(render_session_text(store.get_session(store.resolve_session(args.session))))
+    _out(render_session_text(store.get_session(store.resolve_session(args.session))))
     return 0
 
 
@@ -353,8 +415,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     detail = store.get_session(store.resolve_session(args.session))
     text = session_markdown(detail) if args.format == "md" else _json_text(session_json(detail))
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}", file=sys.stderr)
+        write_private(Path(args.output), text, force=args.force)
+        _out(f"wrote {args.output}", err=True)
+    elif args.format == "md":
+        sys.stdout.write(terminal_safe(text))
     else:
         sys.stdout.write(text)
     return 0
@@ -378,12 +442,12 @@ def cmd_profile(args: argparse.Namespace) -> int:
     if any(v is not None for v in changes.values()):
         profile = update_profile(profile, **changes)
         written = save_profile(profile, target)
-        print(f"saved {written}", file=sys.stderr)
+        _out(f"saved {written}", err=True)
     if args.json:
         _print_json(asdict(profile))
     else:
         for key, value in asdict(profile).items():
-            print(f"{key:>8}: {value or '—'}")
+            _out(f"{key:>8}: {value or '—'}")
     return 0
 
 
@@ -397,10 +461,10 @@ def cmd_devices(args: argparse.Namespace) -> int:
         _print_json([asdict(d) for d in devices], key="devices")
         return 0
     if not devices:
-        print("no audio devices found (you can still answer with --answer FILE or type answers)")
+        _out("no audio devices found (you can still answer with --answer FILE or type answers)")
     for d in devices:
         marks = ("<" if d.is_default_input else " ") + (">" if d.is_default_output else " ")
-        print(
+        _out(
             f"{marks} {d.index:>2} {d.name}  "
             f"(in {d.max_input_channels}, out {d.max_output_channels}, {d.default_samplerate:.0f} Hz)"
         )
@@ -421,7 +485,7 @@ def cmd_say(args: argparse.Namespace) -> int:
     persona = Persona(phone_line=args.phone_line)
     if args.output:
         speaker.render(args.text, persona, voicemail=args.beep, out=Path(args.output))
-        print(f"wrote {args.output}", file=sys.stderr)
+        _out(f"wrote {args.output}", err=True)
     else:
         speaker.speak(args.text, persona, voicemail=args.beep, stop=threading.Event())
     return 0
@@ -545,7 +609,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="export a session as Markdown or JSON")
     p.add_argument("session", metavar="SESSION", help="session number, or 'last'")
     p.add_argument("--format", choices=["md", "json"], default="md")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (readable by you only) not stdout"
+    )
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("profile", help="show or set your name, phone, email, role and company")
@@ -583,6 +650,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run mockcall; bad input gives one line on stderr and exit status 2."""
+    # Everything mockcall creates (takes, exports, logs, folders) is the user's alone.
+    os.umask(0o077)
     from simulator.packaging import shadow_message, shadowed_packages
 
     shadowed = shadowed_packages()
@@ -592,31 +661,63 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func = getattr(args, "func", cmd_app)
     try:
-        return int(func(args))
+        status = int(func(args))
+        # Flushed here, not at exit, so a reader that went away is handled like any other.
+        sys.stdout.flush()
+        return status
     except UserError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
     except Exception as exc:  # noqa: BLE001 - audio errors come from a lower layer without UserError
         from audio.errors import AudioError
 
         if isinstance(exc, AudioError):
             return _fail(str(exc))
-        return _fail(f"unexpected error: {exc!r} (details in {_log_traceback()})", status=1)
+        return _fail(f"unexpected error: {exc!r} ({_log_traceback()})", status=1)
+
+
+EXIT_BROKEN_PIPE = 141
+"""What a shell reports for a program stopped by SIGPIPE (`mockcall history | head -1`)."""
+
+
+def _reader_went_away() -> int:
+    # The reader (head, less) closed the pipe: nothing more to say. Point stdout at /dev/null so
+    # the interpreter's final flush does not raise again.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 def _fail(message: str, status: int = EXIT_BAD_INPUT) -> int:
-    sys.stderr.write(f"mockcall: {message}\n")
+    # One line, whatever the message holds (a file name with a line break or an escape code).
+    line = " ".join(terminal_safe(message).splitlines())
+    try:
+        sys.stderr.write(f"mockcall: {line}\n")
+    except BrokenPipeError:
+        pass
     return status
 
 
-def _log_traceback() -> Path:
-    """Append the current traceback to the log file, so a bug report has it without a screen dump."""
+def _log_traceback() -> str:
+    """Append the current traceback to the log file, so a bug report has it without a screen
+    dump; say where it went, or why it could not be kept."""
     import traceback
 
     from simulator import locations
+    from simulator.safe_io import open_private_append, os_reason
 
-    log = locations.data_dir() / "mockcall.log"
-    with log.open("a", encoding="utf-8") as handle:
-        handle.write(traceback.format_exc() + "\n")
-    return log
+    try:
+        log = locations.data_dir() / "mockcall.log"
+        with open_private_append(log) as handle:
+            handle.write(traceback.format_exc() + "\n")
+    except OSError as exc:
+        # A planted link, a full disk, a read-only folder: the one-line message still goes out.
+        reason = "a symbolic link is in its place" if exc.errno == errno.ELOOP else os_reason(exc)
+        return f"no details saved: {reason}"
+    return f"details in {log}"

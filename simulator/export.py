@@ -12,7 +12,7 @@ from typing import Any, Literal
 from audio.transcript import Transcript
 from simulator.checks.base import CheckResult
 from simulator.checks.text import fmt_time, normalize_word
-from simulator.report import StepReport
+from simulator.report import StepReport, headline, severity_tag
 from simulator.store import SessionDetail, SessionSummary, TakeRecord, TakeStats, take_stats
 
 DiffOp = Literal["equal", "delete", "insert"]
@@ -118,6 +118,7 @@ def _check_json(result: CheckResult) -> dict[str, Any]:
     return {
         "id": result.id,
         "status": result.status,
+        "severity": result.severity,
         "evidence": result.evidence,
         "tip": result.tip,
         "label": result.label,
@@ -163,6 +164,10 @@ def session_markdown(detail: SessionDetail) -> str:
         lines.append(f"- **Transcribed with:** {_md(engine)}")
     if summary.pass_rate is not None:
         lines.append(f"- **Checks passed:** {summary.pass_rate:.0%}")
+    final = [r for take in detail.final_takes() for r in take.results]
+    if final:
+        top = headline(final, summary.kind)
+        lines += [f"- **{_md(top.must_line)}**", f"- {_md(top.advice_line)}"]
     if not detail.takes:
         lines += ["", "_No answers were recorded in this session._"]
     for step_index in detail.step_indices():
@@ -178,7 +183,7 @@ def session_markdown(detail: SessionDetail) -> str:
             said = take.transcript.text or "(no speech detected)"
             lines += [f"> {_md(said)}", ""]
             for r in take.results:
-                opt = " _(optional)_" if r.optional else ""
+                opt = f" _{severity_tag(r).strip()}_" if severity_tag(r) else ""
                 line = f"- {_MARK[r.status]} **{_md(r.label or r.id)}** (`{r.id}`){opt}"
                 if r.evidence:
                     line += f" — heard: {_md(r.evidence)}"
@@ -205,6 +210,10 @@ def render_session_text(detail: SessionDetail) -> str:
         f"Started {_when(summary.started_at)} · {_status(summary)}"
         + (f" · {summary.engine} {summary.model}".rstrip() if summary.engine else ""),
     ]
+    final = [r for take in detail.final_takes() for r in take.results]
+    if final:
+        top = headline(final, summary.kind)
+        lines += [top.must_line, top.advice_line]
     if not detail.takes:
         lines += ["", "No answers were recorded in this session."]
     for step_index in detail.step_indices():
@@ -219,8 +228,7 @@ def render_session_text(detail: SessionDetail) -> str:
                 continue
             lines.append(f"    You said: {take.transcript.text or '(no speech detected)'}")
             for r in take.results:
-                opt = " (optional)" if r.optional else ""
-                lines.append(f"    {_MARK[r.status]} {r.label or r.id} [{r.id}]{opt}")
+                lines.append(f"    {_MARK[r.status]} {r.label or r.id} [{r.id}]{severity_tag(r)}")
                 if r.evidence:
                     lines.append(f"        heard: {r.evidence}")
                 if r.tip and r.status != "pass":

@@ -7,7 +7,8 @@ from dataclasses import replace
 from typing import Any
 
 from audio.transcript import Transcript
-from simulator.checks import GENERAL_CHECK_IDS, REGISTRY, CheckContext, CheckResult
+from simulator.checks import GENERAL_CHECK_IDS, REGISTRY, CheckContext, CheckDef, CheckResult
+from simulator.checks.base import Severity
 from simulator.profile import Profile
 from simulator.scenario import Scenario
 
@@ -35,7 +36,7 @@ def grade_step(
         check = REGISTRY[spec.id]
         params = check.params.model_validate(spec.params)
         result = check.func(ctx, params)
-        results.append(_finish(result, check.label, spec.optional))
+        results.append(_finish(result, check, spec.effective_severity(), spec.optional))
         seen.add(spec.id)
     for check_id in GENERAL_CHECK_IDS:
         raw = scenario.general_params(check_id)
@@ -44,29 +45,21 @@ def grade_step(
         check = REGISTRY[check_id]
         merged = {**(defaults or {}).get(check_id, {}), **raw}
         result = check.func(ctx, check.params.model_validate(merged))
-        results.append(_finish(result, check.label, False))
+        results.append(_finish(result, check, scenario.general_severity(check_id), False))
     return tuple(results)
 
 
-def _finish(result: CheckResult, label: str, optional: bool) -> CheckResult:
-    return replace(result, label=result.label or label, optional=optional)
-
-
-_PROFILE_FIELDS_USED: dict[str, frozenset[str]] = {
-    "says_name": frozenset({"name"}),
-    "says_phone": frozenset({"phone"}),
-    "says_email": frozenset({"email"}),
-    "mentions_role": frozenset({"role"}),
-    "repeats_contact": frozenset({"name", "phone"}),
-}
-"""The profile fields each contact check compares the answer against."""
+def _finish(
+    result: CheckResult, check: CheckDef, severity: Severity, optional: bool
+) -> CheckResult:
+    return replace(result, label=result.label or check.label, optional=optional, severity=severity)
 
 
 def needed_profile_fields(scenario: Scenario) -> set[str]:
-    """The profile fields the scenario's checks compare against."""
+    """The profile fields the scenario's checks compare against, as each check registered."""
     return {
         field
         for step in scenario.steps
         for spec in step.checks
-        for field in _PROFILE_FIELDS_USED.get(spec.id, frozenset())
+        for field in REGISTRY[spec.id].needs
     }

@@ -55,9 +55,7 @@ def settings_file() -> Path:
 
 def user_scenarios_dir() -> Path:
     """The folder where a user's own scenario files are found (possibly creating it)."""
-    path = config_dir() / "scenarios"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _private_dir(config_dir() / "scenarios")
 
 
 def database_file() -> Path:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
 
 import phonenumbers
 import tomli_w
 
 from simulator import locations
 from simulator.errors import UserError
+from simulator.safe_io import read_toml, terminal_safe
 
 
 @dataclass(frozen=True)
@@ -68,12 +67,7 @@ def load_profile(path: Path | None = None) -> Profile:
         if path is not None:
             raise UserError(f"{path}: profile file not found")
         return Profile()
-    try:
-        raw: dict[str, Any] = tomllib.loads(target.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"{target}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise UserError(f"{target}: cannot read: {exc.strerror}") from None
+    raw = read_toml(target)
     table = raw.get("profile", raw)
     if not isinstance(table, dict):
         raise UserError(f"{target}: [profile] must be a table")
@@ -86,7 +80,8 @@ def load_profile(path: Path | None = None) -> Profile:
     for key, value in table.items():
         if not isinstance(value, str):
             raise UserError(f"{target}: profile.{key}: must be a string")
-    profile = Profile(**{k: v.strip() for k, v in table.items()})
+    # A name holding escape codes would reach the terminal (and the app) raw.
+    profile = Profile(**{k: terminal_safe(v).strip() for k, v in table.items()})
     if profile.phone:
         parse_phone(profile.phone, profile.region)
     return profile

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from audio.transcript import Transcript
-from simulator.checks.base import CheckResult
+from simulator.checks import REGISTRY
+from simulator.checks.base import CheckResult, Status
 
 _MARK = {"pass": "✔", "fail": "✘", "skipped": "–"}
+
+MUST_HEADINGS: dict[str, str] = {"voicemail": "Returnable"}
+"""What the must-haves add up to, by scenario kind ("Must-haves" for the rest)."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,7 @@ class StepReport:
 
     @property
     def passed(self) -> bool:
-        """True when no required check failed."""
+        """True when no must check failed (advice and optional misses never fail a step)."""
         return not any(r.counts_as_failure for r in self.results)
 
     def to_json(self) -> dict[str, Any]:
@@ -40,7 +45,13 @@ class StepReport:
             "index": self.index,
             "transcript": self.transcript.text,
             "checks": [
-                {"id": r.id, "status": r.status, "evidence": r.evidence, "tip": r.tip}
+                {
+                    "id": r.id,
+                    "status": r.status,
+                    "severity": r.severity,
+                    "evidence": r.evidence,
+                    "tip": r.tip,
+                }
                 for r in self.results
             ],
         }
@@ -60,6 +71,8 @@ class SessionReport:
     """The session's id in the history store, once saved."""
     total_steps: int = 0
     """How many steps the scenario has (0: as many as were answered)."""
+    scenario_kind: str = ""
+    """The scenario's kind (voicemail, interview, …), which names the headline."""
 
     @property
     def complete(self) -> bool:
@@ -68,7 +81,7 @@ class SessionReport:
 
     @property
     def passed(self) -> bool:
-        """True when every step was answered and passed."""
+        """True when every step was answered and every must check passed."""
         return self.complete and all(s.passed for s in self.steps)
 
     def to_json(self) -> dict[str, Any]:
@@ -84,14 +97,93 @@ class SessionReport:
         return out
 
 
+def short_name(check_id: str) -> str:
+    """The check's name in the headline ("number", "pace"), as it registered."""
+    check = REGISTRY.get(check_id)
+    return check.short if check is not None else check_id.replace("_", " ")
+
+
+def _decides(result: CheckResult) -> bool:
+    return result.severity == "must" and not result.optional
+
+
+def _overall(statuses: Iterable[Status]) -> Status:
+    found = set(statuses)
+    if "fail" in found:
+        return "fail"
+    return "pass" if "pass" in found else "skipped"
+
+
+def _advice_phrase(result: CheckResult) -> str:
+    # Fillers and pauses are counted by their marks: "2 long pauses" says more than "long pauses".
+    name = short_name(result.id)
+    marked = {(s.first_word, s.last_word) for s in result.spans if s.kind in ("filler", "pause")}
+    if not marked:
+        return name
+    if len(marked) == 1 and name.endswith("s"):
+        name = name[:-1]
+    return f"{len(marked)} {name}"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The top of a results page: what decides the drill, then what is advice."""
+
+    heading: str
+    """What the must-haves add up to: "Returnable" for a voicemail, else "Must-haves"."""
+    musts: tuple[tuple[str, Status], ...]
+    """Each must check's short name and overall status, in report order."""
+    advice: tuple[str, ...]
+    """A short phrase per failed advice (or optional) check: "pace", "2 long pauses"."""
+
+    @property
+    def must_line(self) -> str:
+        """`Returnable: name ✔ number ✘ role ✔`."""
+        if not self.musts:
+            return f"{self.heading}: none in this drill (every check is advice)"
+        return f"{self.heading}: " + " ".join(f"{n} {_MARK[s]}" for n, s in self.musts)
+
+    @property
+    def advice_line(self) -> str:
+        """`Advice: pace, 2 long pauses`."""
+        return f"Advice: {', '.join(self.advice)}" if self.advice else "Advice: nothing to work on"
+
+
+def headline(results: Iterable[CheckResult], kind: str = "") -> Headline:
+    """The headline of RESULTS; a check run on several steps counts as failed if any failed."""
+    results = list(results)
+    by_id: dict[str, list[Status]] = {}
+    for r in results:
+        if _decides(r):
+            by_id.setdefault(r.id, []).append(r.status)
+    advice: list[str] = []
+    for r in results:
+        if r.status == "fail" and not _decides(r) and _advice_phrase(r) not in advice:
+            advice.append(_advice_phrase(r))
+    return Headline(
+        MUST_HEADINGS.get(kind, "Must-haves"),
+        tuple((short_name(i), _overall(s)) for i, s in by_id.items()),
+        tuple(advice),
+    )
+
+
+def severity_tag(result: CheckResult) -> str:
+    """ " (optional)" or " (advice)" after a check's name, "" for a must."""
+    if result.optional:
+        return " (optional)"
+    return " (advice)" if result.severity == "advice" else ""
+
+
 def render_text(report: SessionReport) -> str:
-    """A readable report for the terminal."""
+    """A readable report for the terminal: verdict and headline first, then every step."""
     verdict = "PASSED" if report.passed else "NEEDS WORK"
     if not report.complete:
         verdict += f" (answered {len(report.steps)} of {report.total_steps} steps)"
     lines = [f"{report.scenario_title} ({report.scenario_id}) — {verdict}"]
     if report.session_id is not None:
         lines[0] += f"   [session {report.session_id}]"
+    top = headline((r for s in report.steps for r in s.results), report.scenario_kind)
+    lines += [top.must_line, top.advice_line]
     for step in report.steps:
         lines.append("")
         lines.append(f"Step {step.index + 1}: {step.prompt}")
@@ -99,8 +191,7 @@ def render_text(report: SessionReport) -> str:
         lines.append(f"  You said: {said}")
         for r in step.results:
             label = r.label or r.id
-            opt = " (optional)" if r.optional else ""
-            lines.append(f"  {_MARK[r.status]} {label} [{r.id}]{opt}")
+            lines.append(f"  {_MARK[r.status]} {label} [{r.id}]{severity_tag(r)}")
             if r.evidence:
                 lines.append(f"      heard: {r.evidence}")
             if r.tip and r.status != "pass":

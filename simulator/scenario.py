@@ -5,16 +5,18 @@ from __future__ import annotations
 import difflib
 import importlib.resources
 import string
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, cast, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from simulator import locations
+from simulator.checks.base import SEVERITIES, Severity
 from simulator.errors import UserError
+from simulator.safe_io import not_a_regular_file, os_reason, terminal_safe
 
 if TYPE_CHECKING:
     from simulator.profile import Profile
@@ -33,6 +35,15 @@ PLACEHOLDERS: dict[str, str] = {
 Loc = tuple[str | int, ...]
 
 _ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+MAX_SCENARIO_BYTES = 64 * 1024
+"""The largest scenario file read (the built-in ones are 1–3 KB): checked before reading, so an
+oversized file costs a stat, not minutes of validation."""
+MAX_STEPS = 100
+"""The most steps a scenario may have."""
+MAX_YAML_NODES = 20_000
+"""The most values a scenario may hold once YAML aliases are expanded (a 64 KB file of nested
+aliases could otherwise stand for billions)."""
 
 
 class _Model(BaseModel):
@@ -61,6 +72,11 @@ class Persona(_Model):
     phone_line: bool = False
     """Band-limit the voice to telephone quality."""
 
+    @field_validator("name")
+    @classmethod
+    def _shown_name(cls, value: str) -> str:
+        return _shown(value)
+
 
 class CheckSpec(_Model):
     """One check applied to a step's answer, with its parameters."""
@@ -70,7 +86,9 @@ class CheckSpec(_Model):
     params: dict[str, Any] = Field(default_factory=dict)
     """Check-specific parameters, validated by the check's own model."""
     optional: bool = False
-    """A failed optional check does not fail the session."""
+    """A failed optional check does not fail the session (it counts as advice)."""
+    severity: Severity | None = None
+    """must or advice for this step, overriding the check's own; None keeps the check's."""
 
     @model_validator(mode="after")
     def _known_check(self) -> CheckSpec:
@@ -80,31 +98,50 @@ class CheckSpec(_Model):
         if self.id not in REGISTRY:
             raise _ChecksInvalid([((), f"unknown check {self.id!r}{_suggest(self.id, REGISTRY)}")])
         problems = _params_problems(self.id, self.params, (self.id,))
+        if self.optional and self.severity == "must":
+            problems.append(
+                (("severity",), "optional: true means a miss never fails: drop one of the two")
+            )
         if problems:
             raise _ChecksInvalid(problems)
         return self
 
+    def effective_severity(self) -> Severity:
+        """The severity this step gives the check: its own, unless the file or `optional` says."""
+        from simulator.checks import REGISTRY
+
+        if self.severity is not None:
+            return self.severity
+        return "advice" if self.optional else REGISTRY[self.id].severity
+
+
+_SPEC_OPTIONS = ("optional", "severity")
+"""Keys a check item may carry beside its parameters, in either compact form."""
+
 
 def _parse_check_item(item: Any) -> Any:
-    """Accept `says_name`, `{within_time: {max_seconds: 45}}` or `{id: …, params: …}`."""
+    """Accept `says_name`, `{within_time: {max_seconds: 45}}` or `{id: …, params: …}`.
+
+    `optional` and `severity` may sit inside the parameters (`{pace: {severity: must}}`) or
+    beside the check (`{recovery_line: null, optional: true}`).
+    """
     if isinstance(item, str):
         return {"id": item}
     if not isinstance(item, dict) or "id" in item:
         return item
-    # `{recovery_line: null, optional: true}` is the one-key form with `optional` written beside it.
-    outer_optional = item.get("optional") if len(item) == 2 else None
-    keys = [k for k in item if not (outer_optional is not None and k == "optional")]
+    keys = [k for k in item if k not in _SPEC_OPTIONS]
     if len(keys) != 1:
         return item
     check_id = keys[0]
+    outer = {k: item[k] for k in _SPEC_OPTIONS if k in item}
     params = item[check_id]
     if params is None:
         params = {}
     if not isinstance(params, dict):
-        return {"id": check_id, "params": params}
+        return {"id": check_id, "params": params, **outer}
     params = dict(params)
-    optional = params.pop("optional", False) if outer_optional is None else outer_optional
-    return {"id": check_id, "params": params, "optional": optional}
+    inner = {k: params.pop(k) for k in _SPEC_OPTIONS if k in params}
+    return {"id": check_id, "params": params, **inner, **outer}
 
 
 class Step(_Model):
@@ -122,6 +159,11 @@ class Step(_Model):
     """The checks for this answer, beyond the general ones."""
     note: str = ""
     """A hint shown to the user before answering."""
+
+    @field_validator("prompt", "note")
+    @classmethod
+    def _shown_text(cls, value: str) -> str:
+        return terminal_safe(value)
 
     @field_validator("checks", mode="before")
     @classmethod
@@ -206,6 +248,16 @@ class Scenario(_Model):
     tags: list[str] = Field(default_factory=list)
     """Free-form labels for filtering."""
 
+    @field_validator("title")
+    @classmethod
+    def _shown_title(cls, value: str) -> str:
+        return _shown(value)
+
+    @field_validator("description")
+    @classmethod
+    def _shown_description(cls, value: str) -> str:
+        return terminal_safe(value)
+
     @field_validator("general_checks", mode="before")
     @classmethod
     def _known_general_checks(cls, value: Any) -> Any:
@@ -224,7 +276,10 @@ class Scenario(_Model):
                     )
                 )
             elif isinstance(setting, dict):
-                problems.extend(_params_problems(name, setting, (name,)))
+                params = {k: v for k, v in setting.items() if k != "severity"}
+                problems.extend(_params_problems(name, params, (name,)))
+                if "severity" in setting and setting["severity"] not in SEVERITIES:
+                    problems.append(((name, "severity"), f"must be one of {_or(SEVERITIES)}"))
             elif not isinstance(setting, bool):
                 problems.append(((name,), "must be true, false, or a mapping of parameters"))
         if problems:
@@ -236,7 +291,26 @@ class Scenario(_Model):
         value = self.general_checks.get(check_id, True)
         if value is False:
             return None
-        return value if isinstance(value, dict) else {}
+        if not isinstance(value, dict):
+            return {}
+        return {k: v for k, v in value.items() if k != "severity"}
+
+    def general_severity(self, check_id: str) -> Severity:
+        """A general check's severity: the scenario's `severity:` for it, else the check's own."""
+        from simulator.checks import REGISTRY
+
+        value = self.general_checks.get(check_id)
+        chosen = value.get("severity") if isinstance(value, dict) else None
+        return cast(Severity, chosen) if chosen in SEVERITIES else REGISTRY[check_id].severity
+
+
+def _shown(value: str) -> str:
+    """A one-line name for lists and headings: no control characters, no line breaks."""
+    return " ".join(terminal_safe(value).split())
+
+
+def _or(words: Iterable[str]) -> str:
+    return " or ".join(repr(w) for w in words)
 
 
 def _suggest(word: str, known: Iterable[str]) -> str:
@@ -359,8 +433,9 @@ class Problem:
         text = (
             f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
-        # One line on stderr, even when a key or a parser message holds a line break.
-        return text.replace("\r", "\\r").replace("\n", "\\n")
+        # One line on stderr, even when a key or a parser message holds a line break, and no
+        # escape code from the file reaches the terminal.
+        return terminal_safe(text.replace("\r", "\\r").replace("\n", "\\n"))
 
 
 class ScenarioError(UserError):
@@ -473,6 +548,16 @@ def _read_yaml(text: str, file: str) -> tuple[yaml.Node | None, Any]:
     try:
         loader = yaml.SafeLoader(text)
         root = loader.get_single_node()
+        if root is not None and _expanded_size(root, MAX_YAML_NODES) > MAX_YAML_NODES:
+            raise ScenarioError(
+                [
+                    Problem(
+                        file,
+                        "",
+                        f"too large: over {MAX_YAML_NODES:,} values once YAML aliases are expanded",
+                    )
+                ]
+            )
         return root, (loader.construct_document(root) if root is not None else None)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -497,6 +582,8 @@ def _read_yaml(text: str, file: str) -> tuple[yaml.Node | None, Any]:
         ) from None
     except RecursionError:
         raise ScenarioError([Problem(file, "", "malformed YAML: nested too deeply")]) from None
+    except ScenarioError:
+        raise
     except Exception as exc:
         # PyYAML's constructors raise plain ValueError/KeyError/AttributeError on bad tagged
         # scalars ("!!bool maybe", "2001-13-45"); find the scalar to give its line.
@@ -507,6 +594,33 @@ def _read_yaml(text: str, file: str) -> tuple[yaml.Node | None, Any]:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def _expanded_size(root: yaml.Node, limit: int) -> int:
+    """How many values the YAML tree stands for with every alias expanded, counted up to just
+    past LIMIT without expanding anything (an alias is one shared node)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    on_path: set[int] = set()
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        kids: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            kids = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            kids = [part for pair in node.value for part in pair]
+        if children_done:
+            on_path.discard(key)
+            sizes[key] = min(limit + 1, 1 + sum(sizes.get(id(k), 1) for k in kids))
+            continue
+        on_path.add(key)
+        stack.append((node, True))
+        # An alias inside itself counts once: validation reports the loop ("refers to itself").
+        stack.extend((k, False) for k in kids if id(k) not in sizes and id(k) not in on_path)
+    return sizes[id(root)]
 
 
 def _bad_scalar_line(root: yaml.Node | None) -> int | None:
@@ -543,6 +657,9 @@ def _describe(value: Any) -> str:
 
 def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     """Validate scenario YAML text; raise ScenarioError listing every problem."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_SCENARIO_BYTES:
+        raise ScenarioError([_too_large(file, size)])
     root, data = _read_yaml(text, file)
     if not isinstance(data, dict):
         line = root.start_mark.line + 1 if root is not None else None
@@ -553,6 +670,18 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
                     "",
                     f"a scenario must be a mapping (key: value lines), got {_describe(data)}",
                     line,
+                )
+            ]
+        )
+    steps = data.get("steps")
+    if isinstance(steps, list) and len(steps) > MAX_STEPS:
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    "steps",
+                    f"{len(steps)} steps; a scenario may have at most {MAX_STEPS}",
+                    _line_at(root, ("steps",)),
                 )
             ]
         )
@@ -570,21 +699,42 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     return scenario
 
 
+def _too_large(file: str, size: int) -> Problem:
+    return Problem(
+        file,
+        "",
+        f"too large for a scenario ({_kib(size)}; at most {_kib(MAX_SCENARIO_BYTES)})",
+    )
+
+
+def _kib(size: int) -> str:
+    return f"{size / (1 << 20):.1f} MB" if size >= 1 << 20 else f"{size / 1024:.0f} KB"
+
+
 def load_scenario_file(path: Path) -> Scenario:
-    """Read and validate one scenario file."""
+    """Read and validate one scenario file (over MAX_SCENARIO_BYTES is refused unread)."""
+    file = str(path)
+    try:
+        kind = not_a_regular_file(path)
+        if kind == "a folder":
+            raise ScenarioError([Problem(file, "", "is a folder, not a scenario file")])
+        if kind is not None:
+            raise ScenarioError([Problem(file, "", f"is {kind}, not a scenario file")])
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SCENARIO_BYTES + 1)
+        if len(data) > MAX_SCENARIO_BYTES:
+            raise ScenarioError([_too_large(file, max(len(data), path.stat().st_size))])
+    except FileNotFoundError:
+        raise ScenarioError([Problem(file, "", "file not found")]) from None
+    except OSError as exc:
+        raise ScenarioError([Problem(file, "", f"cannot read: {os_reason(exc)}")]) from None
     try:
         # utf-8-sig: editors on Windows may start the file with a byte-order mark.
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ScenarioError([Problem(str(path), "", "file not found")]) from None
-    except IsADirectoryError:
-        raise ScenarioError([Problem(str(path), "", "is a folder, not a scenario file")]) from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes().count(b"\n", 0, exc.start) + 1
-        raise ScenarioError([Problem(str(path), "", "not a UTF-8 text file", line)]) from None
-    except OSError as exc:
-        raise ScenarioError([Problem(str(path), "", f"cannot read: {exc.strerror}")]) from None
-    return parse_scenario(text, str(path))
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ScenarioError([Problem(file, "", "not a UTF-8 text file", line)]) from None
+    return parse_scenario(text, file)
 
 
 @dataclass(frozen=True)
@@ -634,12 +784,21 @@ def library() -> list[LibraryEntry]:
     return list(by_id.values()) + broken
 
 
-def find_scenario(name: str) -> Scenario:
-    """A scenario by id from the library, or by path to a YAML file."""
+def find_scenario(name: str, warn: Callable[[str], None] | None = None) -> Scenario:
+    """A scenario by id from the library, or by path to a YAML file.
+
+    Args:
+        warn: told, in one line each, about the user's scenario files that were skipped because
+            they do not validate.
+    """
     candidate = Path(name)
     if name.endswith((".yaml", ".yml")) or candidate.is_file():
         return load_scenario_file(candidate)
     entries = library()
+    if warn is not None:
+        for entry in entries:
+            if entry.scenario is None and not entry.builtin and entry.error is not None:
+                warn(f"skipped your scenario {entry.error.problems[0]}")
     for entry in entries:
         if entry.scenario is not None and entry.scenario.id == name:
             return entry.scenario

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from audio.transcript import Segment, Transcript
+from simulator.errors import UserError
 from simulator.grading import grade_step
 from simulator.profile import Profile
 from simulator.report import SessionReport, StepReport
+from simulator.safe_io import os_reason, terminal_safe
 from simulator.scenario import Persona, Scenario
 from simulator.settings import Settings
 from simulator.store import Store
@@ -195,7 +197,12 @@ class Practice:
         transcriber = self._require_transcriber()
         session_id = self._session()
         audio_path = self.store.recording_path(session_id, step_index)
-        write_wav(audio_path, samples, 16000)
+        try:
+            write_wav(audio_path, samples, 16000)
+            audio_path.chmod(0o600)  # a take is personal, whatever the umask
+        except OSError as exc:
+            # write_wav leaves no partial file; nothing was saved for this take yet.
+            raise UserError(f"cannot save the take to {audio_path}: {os_reason(exc)}") from None
         take_id = self.store.begin_take(
             session_id, step_index, self.prompt_text(step_index), audio_path
         )
@@ -209,6 +216,8 @@ class Practice:
 
     def answer_text(self, step_index: int, text: str) -> StepReport:
         """Take a typed answer, grade and save it (timing checks are skipped)."""
+        # The answer is shown again in reports and the app: no escape code survives into them.
+        text = terminal_safe(text)
         session_id = self._session()
         take_id = self.store.begin_take(session_id, step_index, self.prompt_text(step_index), None)
         return self._grade_and_save(step_index, take_id, Transcript.from_text(text), None)
@@ -248,7 +257,12 @@ class Practice:
         """Close the session: the latest take of each answered step makes the report."""
         steps = tuple(self._latest[i] for i in sorted(self._latest))
         report = SessionReport(
-            self.scenario.id, self.scenario.title, steps, self.session_id, len(self.scenario.steps)
+            self.scenario.id,
+            self.scenario.title,
+            steps,
+            self.session_id,
+            len(self.scenario.steps),
+            self.scenario.kind,
         )
         if self.session_id is not None:
             self.store.finish_session(self.session_id, report.passed)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ import tomli_w
 
 from simulator import locations
 from simulator.errors import UserError
+from simulator.safe_io import read_toml
 
 ENGINES: tuple[str, ...] = ("faster-whisper", "openai-whisper")
 VOICE_KINDS: tuple[str, ...] = ("system", "neural")
@@ -80,10 +80,7 @@ def load_settings(path: Path | None = None) -> Settings:
     target = path or locations.settings_file()
     if not target.exists():
         return Settings()
-    try:
-        raw: dict[str, Any] = tomllib.loads(target.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"{target}: not valid TOML: {exc}") from None
+    raw = read_toml(target)
     table = raw.get("settings", raw)
     known = {f.name: f for f in fields(Settings)}
     defaults = Settings()

@@ -17,14 +17,15 @@ from typing import Any, Literal, cast
 
 from audio.transcript import Segment, Transcript, Word
 from simulator import locations
-from simulator.checks.base import CheckResult, Span
+from simulator.checks.base import SEVERITIES, CheckResult, Severity, Span
 from simulator.checks.text import normalize_word
 from simulator.errors import UserError
+from simulator.safe_io import terminal_safe
 
 SessionStatus = Literal["in_progress", "finished", "abandoned"]
 TakeStatus = Literal["recording", "complete", "recovered", "abandoned"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The schema version this code writes, kept in PRAGMA user_version."""
 
 # Each entry moves the schema from version i to i + 1; statements run one by one inside a single
@@ -86,6 +87,12 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (take_id, position)
         )
         """,
+    ),
+    # 2: each result keeps the severity it was graded with; '' marks rows graded before
+    # severities existed, which read back with the check's registered severity.
+    (
+        "ALTER TABLE check_results ADD COLUMN severity TEXT NOT NULL DEFAULT ''"
+        " CHECK (severity IN ('', 'must', 'advice'))",
     ),
 )
 
@@ -474,6 +481,16 @@ def _rebuild_transcript(row: sqlite3.Row) -> Transcript:
     )
 
 
+def _stored_severity(stored: str, check_id: str, optional: bool) -> Severity:
+    if stored in SEVERITIES:
+        return stored
+    # Graded before severities were kept: an optional check was advice, the rest as registered.
+    from simulator.checks import REGISTRY
+
+    check = REGISTRY.get(check_id)
+    return "advice" if optional else (check.severity if check is not None else "must")
+
+
 def _spans_json(spans: Sequence[Span]) -> str:
     return json.dumps([{"first": s.first_word, "last": s.last_word, "kind": s.kind} for s in spans])
 
@@ -730,7 +747,7 @@ class Store:
             )
             conn.executemany(
                 "INSERT INTO check_results (take_id, position, check_id, status, evidence, tip,"
-                " label, optional, spans) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " label, optional, spans, severity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         take_id,
@@ -742,6 +759,7 @@ class Store:
                         r.label,
                         int(r.optional),
                         _spans_json(r.spans),
+                        r.severity,
                     )
                     for position, r in enumerate(results)
                 ],
@@ -982,6 +1000,7 @@ class Store:
                     label=r["label"],
                     optional=bool(r["optional"]),
                     spans=_rebuild_spans(r["spans"]),
+                    severity=_stored_severity(r["severity"], r["check_id"], bool(r["optional"])),
                 )
             )
         return [self._take(row, tuple(results.get(int(row["id"]), ()))) for row in rows]
@@ -1042,7 +1061,7 @@ def _summary(row: sqlite3.Row) -> SessionSummary:
     return SessionSummary(
         id=int(row["id"]),
         scenario_id=row["scenario_id"],
-        title=row["scenario_title"],
+        title=terminal_safe(row["scenario_title"]),
         kind=row["scenario_kind"],
         started_at=cast(datetime, _parse_time(row["started_at"])),
         finished_at=_parse_time(row["finished_at"]),

@@ -6,17 +6,14 @@ from __future__ import annotations
 from simulator.checks import contact as contact
 from simulator.checks import delivery as delivery
 from simulator.checks import language as language
+from simulator.checks import ownership as ownership
 from simulator.checks.base import CheckContext, CheckDef, CheckResult, Span, Status
 from simulator.checks.registry import REGISTRY
 
-GENERAL_CHECK_IDS: tuple[str, ...] = (
-    "filler_rate",
-    "pace",
-    "long_pauses",
-    "first_word_latency",
-    "no_profanity",
-)
-"""Checks run on every step unless a scenario turns them off, in report order."""
+GENERAL_CHECK_IDS: tuple[str, ...] = tuple(c.id for c in REGISTRY.values() if c.general)
+"""Checks run on every step unless a scenario turns them off (registered with general=True), in
+report order: delivery first (filler_rate, pace, long_pauses, first_word_latency), then
+no_profanity, as the modules above are imported."""
 
 __all__ = [
     "GENERAL_CHECK_IDS",

@@ -12,6 +12,9 @@ from audio.transcript import Transcript
 from simulator.profile import Profile
 
 Status = Literal["pass", "fail", "skipped"]
+Severity = Literal["must", "advice"]
+"""must: a miss fails the drill (a voicemail without a number); advice: delivery feedback only."""
+SEVERITIES: tuple[Severity, ...] = ("must", "advice")
 
 
 class NoParams(BaseModel):
@@ -66,11 +69,13 @@ class CheckResult:
     """True when the scenario marks the check optional: a fail does not fail the session."""
     spans: tuple[Span, ...] = ()
     """Parts of the transcript to highlight."""
+    severity: Severity = "must"
+    """must (decides the drill) or advice (never fails the session); set by grading."""
 
     @property
     def counts_as_failure(self) -> bool:
-        """True when this result should fail the session."""
-        return self.status == "fail" and not self.optional
+        """True when this result should fail the session: a failed must that is not optional."""
+        return self.status == "fail" and self.severity == "must" and not self.optional
 
 
 CheckFunc = Callable[[CheckContext, Any], CheckResult]
@@ -78,7 +83,7 @@ CheckFunc = Callable[[CheckContext, Any], CheckResult]
 
 @dataclass(frozen=True)
 class CheckDef:
-    """A registered check: its id, label, parameter model and function."""
+    """A registered check: its id, label, parameter model, function, severity and needs."""
 
     id: str
     """The stable check id."""
@@ -90,3 +95,9 @@ class CheckDef:
     """Pydantic model for the check's parameters (extra fields forbidden)."""
     general: bool = False
     """True for the general checks that run on every step unless turned off."""
+    severity: Severity = "must"
+    """Whether a miss decides the drill (must) or is delivery advice, unless a scenario says."""
+    needs: frozenset[str] = frozenset()
+    """The profile fields the check compares the answer against (e.g. {"phone"})."""
+    short: str = ""
+    """A word or two for the results headline ("number", "pace")."""

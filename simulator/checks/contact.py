@@ -54,7 +54,7 @@ def _full_name_sayings(toks: Sequence[Token], name: str) -> list[tuple[NameHit, 
     return []
 
 
-@register("says_name", "Full name said")
+@register("says_name", "Full name said", needs={"name"}, short="name")
 def says_name(ctx: CheckContext, params: NoParams) -> CheckResult:
     """Pass when the profile's first and last name are said as the speaker's own."""
     name = ctx.profile.name.strip()
@@ -281,7 +281,7 @@ def _longest_number(toks: Sequence[Token]) -> tuple[str, list[Token]] | None:
     return run.digits, list(toks[min(run.owners) : max(run.owners) + 1])
 
 
-@register("says_phone", "Callback number said")
+@register("says_phone", "Callback number said", needs={"phone"}, short="number")
 def says_phone(ctx: CheckContext, params: NoParams) -> CheckResult:
     """Pass when the profile's phone number is said completely, in any spoken form."""
     phone = _profile_phone(ctx)
@@ -400,7 +400,7 @@ def _email_attempt(toks: Sequence[Token]) -> list[Token] | None:
     return None
 
 
-@register("says_email", "Email said")
+@register("says_email", "Email said", severity="advice", needs={"email"}, short="email")
 def says_email(ctx: CheckContext, params: NoParams) -> CheckResult:
     """Pass when the profile's email address is said ("jordan dot rivera at …") or written."""
     email = fold(ctx.profile.email.strip())
@@ -468,7 +468,13 @@ def _when(ctx: CheckContext, word_index: int) -> str:
     return f"word {word_index + 1}"
 
 
-@register("repeats_contact", "Name and number repeated")
+@register(
+    "repeats_contact",
+    "Name and number repeated",
+    severity="advice",
+    needs={"name", "phone"},
+    short="repeat name & number",
+)
 def repeats_contact(ctx: CheckContext, params: NoParams) -> CheckResult:
     """Pass when name and number are each said twice, or the number comes in the last third."""
     if not ctx.profile.name.strip():
@@ -637,7 +643,7 @@ def _stem_matches(heard: str, wanted: str) -> bool:
     return len(wanted) >= 6 and fuzz.ratio(heard, wanted) >= 85
 
 
-@register("mentions_role", "Role named")
+@register("mentions_role", "Role named", needs={"role"}, short="role")
 def mentions_role(ctx: CheckContext, params: NoParams) -> CheckResult:
     """Pass when the role is named: its head noun and most of its key words, close together."""
     role = ctx.profile.role.strip()

@@ -160,7 +160,13 @@ def gaps(toks: Sequence[Token]) -> list[tuple[Token, Token, float]]:
     return out
 
 
-@register("within_time", "Within the time limit", params=WithinTimeParams)
+@register(
+    "within_time",
+    "Within the time limit",
+    params=WithinTimeParams,
+    severity="advice",
+    short="time limit",
+)
 def within_time(ctx: CheckContext, params: WithinTimeParams) -> CheckResult:
     """The answer's speech lasts no longer than the limit and is not absurdly short."""
     toks = tokens(ctx.transcript)
@@ -320,7 +326,7 @@ WHISPER_NOTE = 'Whisper often drops "um" and "uh", so the real count may be high
 """Added to filler_rate evidence when an audio transcript shows no hesitation sounds."""
 
 
-@register("filler_rate", "Few filler words", params=FillerRateParams, general=True)
+@register("filler_rate", "Few filler words", params=FillerRateParams, general=True, short="fillers")
 def filler_rate(ctx: CheckContext, params: FillerRateParams) -> CheckResult:
     """Filler words per minute of speech stay within the bound."""
     toks = tokens(ctx.transcript)
@@ -362,7 +368,7 @@ def _speaking_seconds(toks: Sequence[Token]) -> tuple[float, float]:
     return max(0.0, total - left_out), left_out
 
 
-@register("pace", "Comfortable pace", params=PaceParams, general=True)
+@register("pace", "Comfortable pace", params=PaceParams, general=True, short="pace")
 def pace(ctx: CheckContext, params: PaceParams) -> CheckResult:
     """Words per minute on speech time (long pauses left out) within the comfortable range."""
     if not ctx.transcript.timed:
@@ -397,7 +403,9 @@ def pace(ctx: CheckContext, params: PaceParams) -> CheckResult:
     return _result("pace", "pass", evidence)
 
 
-@register("long_pauses", "No long pauses", params=LongPausesParams, general=True)
+@register(
+    "long_pauses", "No long pauses", params=LongPausesParams, general=True, short="long pauses"
+)
 def long_pauses(ctx: CheckContext, params: LongPausesParams) -> CheckResult:
     """No silence between two words of the answer is longer than the bound."""
     if not ctx.transcript.timed:
@@ -430,7 +438,13 @@ def long_pauses(ctx: CheckContext, params: LongPausesParams) -> CheckResult:
     )
 
 
-@register("first_word_latency", "Started promptly", params=FirstWordLatencyParams, general=True)
+@register(
+    "first_word_latency",
+    "Started promptly",
+    params=FirstWordLatencyParams,
+    general=True,
+    short="prompt start",
+)
 def first_word_latency(ctx: CheckContext, params: FirstWordLatencyParams) -> CheckResult:
     """The first word starts within the bound, counted from the beep or the end of the question."""
     if not ctx.transcript.timed:

@@ -9,6 +9,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from audio.transcript import Transcript
+from simulator.checks import REGISTRY
 from simulator.checks.base import CheckResult, Span
 from simulator.store import Store
 from tests.tui.fakes import FixedTranscriber
@@ -46,8 +47,17 @@ def result(
     label: str = "",
     spans: tuple[Span, ...] = (),
 ) -> CheckResult:
-    """A check result with a fixed outcome."""
-    return CheckResult(check_id, status, evidence, tip, label or check_id, False, spans)  # type: ignore[arg-type]
+    """A check result with a fixed outcome and the severity its check registered."""
+    return CheckResult(
+        check_id,
+        status,  # type: ignore[arg-type]
+        evidence,
+        tip,
+        label or check_id,
+        False,
+        spans,
+        REGISTRY[check_id].severity if check_id in REGISTRY else "must",
+    )
 
 
 def timed(text: str) -> Transcript:

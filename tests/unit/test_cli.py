@@ -140,9 +140,16 @@ def test_check_json_shape_and_the_missing_number(tmp_path: Path, profile_file: P
     step = report["steps"][0]
     assert step["index"] == 0 and step["transcript"].startswith("Hi, this is Jordan Rivera")
     for check in step["checks"]:
-        assert set(check) == {"id", "status", "evidence", "tip"}
+        assert set(check) == {"id", "status", "severity", "evidence", "tip"}
         assert check["status"] in {"pass", "fail", "skipped"}
     status = {c["id"]: c["status"] for c in step["checks"]}
+    severity = {c["id"]: c["severity"] for c in step["checks"]}
+    # The voicemail's must-haves are name, number and role; delivery is advice.
+    assert {k for k, v in severity.items() if v == "must"} == {
+        "says_name",
+        "says_phone",
+        "mentions_role",
+    }
     assert status["says_phone"] == "fail"
     assert status["says_name"] == "pass"
     assert status["pace"] == "skipped"  # typed text has no timings
@@ -158,6 +165,10 @@ def test_check_text_report_names_the_miss_and_its_tip(tmp_path: Path, profile_fi
     )
     assert result.returncode == 0, result.stderr
     assert "says_phone" in result.stdout and "tip:" in result.stdout
+    # The headline says what decides the drill before the details.
+    head = result.stdout.splitlines()[:3]
+    assert "NEEDS WORK" in head[0] and head[1].startswith("Returnable: name ✔ number ✘")
+    assert head[2].startswith("Advice:")
 
 
 def test_check_reads_stdin(profile_file: Path) -> None:

@@ -103,6 +103,7 @@ def test_session_json_has_the_report_shape_plus_session_and_takes(
     assert step["checks"][0] == {
         "id": "says_name",
         "status": "pass",
+        "severity": "must",
         "evidence": '"Jordan Rivera" at 0:01',
         "tip": "",
     }
@@ -131,6 +132,7 @@ def test_session_markdown_lists_prompts_transcripts_marks_evidence_and_tips(
     assert "  - _Tip:_ Say your surname too." in md
     assert "- ✔ **Callback number said** (`says_phone`)" in md
     assert "- – **STAR structure** (`star_structure`) _(optional)_" in md
+    assert "- **Returnable: name ✔ number ✘**" in md
     # The user's words stay literal: Markdown characters are escaped.
     assert r"**Asked:** Anything \*else\*?" in md and r"> No, thanks\_a lot." in md
 
@@ -143,6 +145,8 @@ def test_session_text_and_history_table(saved: tuple[Store, SessionDetail]) -> N
         lines[0]
         == f"Voicemail screening (voicemail-screening) — NEEDS WORK   [session {detail.id}]"
     )
+    # The final takes' must-haves lead: step 2 never gave the number.
+    assert lines[2:4] == ["Returnable: name ✔ number ✘", "Advice: nothing to work on"]
     assert "Step 1: Please leave your name and number." in lines
     assert any(line.startswith("  Take 2 of 2 (0:06, ") and "passed" in line for line in lines)
     assert "    ✘ Full name said [says_name]" in lines

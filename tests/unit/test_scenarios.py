@@ -41,7 +41,7 @@ REQUIRED_CHECKS: dict[str, set[str]] = {
     "phone-screen": {"within_time", "keywords"},
     "wrong-foot-restart": {"recovery_line"},
     "inappropriate-question": {"declines_personal_question"},
-    "combative-interviewer": {"no_profanity", "within_time", "recovery_line"},
+    "combative-interviewer": {"no_profanity", "within_time", "recovery_line", "owns_answer"},
     "long-anecdote": {"within_time", "star_structure"},
     "recruiter-debrief": {"takes_responsibility", "says_name", "mentions_role"},
     "post-interview-reflection": {"names_lesson"},
@@ -651,6 +651,13 @@ WEAK_ANSWERS: list[tuple[str, int, str, set[str]]] = [
         "Look, I did a shit ton of work on that project, okay?",
         {"no_profanity"},
     ),
+    (
+        "combative-interviewer",
+        0,
+        "We rebuilt the whole reporting pipeline last year. The team worked really hard, and we "
+        "delivered it a month early. I think we all learned a lot.",
+        {"owns_answer"},
+    ),
 ]
 
 
@@ -699,6 +706,7 @@ _KEYS = [
     "note",
     "params",
     "optional",
+    "severity",
     "rate",
     "phone_line",
     *sorted(REGISTRY),
@@ -713,7 +721,9 @@ _SCALARS = (
     | st.integers(min_value=-(10**6), max_value=10**6)
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.text(max_size=12)
-    | st.sampled_from(_KEYS + list(KINDS) + ["voicemail", "question", "{name}", "{", "any"])
+    | st.sampled_from(
+        _KEYS + list(KINDS) + ["voicemail", "question", "{name}", "{", "any", "must", "advice"]
+    )
 )
 _KEY = st.sampled_from(_KEYS) | st.text(max_size=6) | st.integers(-3, 3)
 _TREES = st.recursive(

@@ -11,10 +11,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 
-from simulator.report import StepReport
+from simulator.report import StepReport, headline
 from simulator.scenario import Scenario
 from simulator.tui.screens.base import MockcallScreen
-from simulator.tui.widgets.checklist import Checklist, summary
+from simulator.tui.widgets.checklist import MARKS, Checklist, summary
 from simulator.tui.widgets.transcript_view import TranscriptView, legend
 
 
@@ -29,6 +29,23 @@ def verdict_line(scenario: Scenario, report: StepReport) -> Text:
     return out
 
 
+def headline_text(scenario: Scenario, report: StepReport) -> Text:
+    """`Returnable: name ✔ number ✘ role ✔` over `Advice: pace, 2 long pauses`."""
+    top = headline(report.results, scenario.kind)
+    out = Text(f"{top.heading}: ", style="bold")
+    if not top.musts:
+        out.append("none in this drill (every check is advice)", style="dim")
+    for name, status in top.musts:
+        mark, style = MARKS[status]
+        out.append(f"{name} ")
+        out.append(mark, style=style)
+        out.append("  ")
+    out.rstrip()
+    out.append("\n")
+    out.append(top.advice_line, style="yellow" if top.advice else "dim")
+    return out
+
+
 class ResultsScreen(MockcallScreen[str | None]):
     """One take's results; dismisses with "retake", "next" or "finish"."""
 
@@ -39,6 +56,7 @@ class ResultsScreen(MockcallScreen[str | None]):
         Binding("escape", "choose('finish')", "Done", show=False),
     ]
     HELP = (
+        "The first lines say what decides the drill (the must-haves) and what is advice. "
         "Each check shows what was heard and, when it failed, a tip. Move through the checklist "
         "to highlight a check's evidence in the transcript. **r** retakes the step, **n** goes "
         "on to the next step, **f** or **Esc** ends the session."
@@ -54,6 +72,7 @@ class ResultsScreen(MockcallScreen[str | None]):
     def compose(self) -> ComposeResult:
         """Verdict, checklist, then the transcript."""
         yield Static(verdict_line(self.scenario, self.report), id="results-head")
+        yield Static(headline_text(self.scenario, self.report), id="results-headline")
         yield Checklist(id="checklist")
         with VerticalScroll(id="transcript-box"):
             yield TranscriptView(id="transcript")

@@ -25,6 +25,8 @@ def result_text(result: CheckResult) -> Text:
     out = Text(result.label or result.id, style="bold" if result.status == "fail" else "")
     if result.optional:
         out.append(" (optional)", style="dim")
+    elif result.severity == "advice":
+        out.append(" (advice)", style="dim")
     if result.status == "skipped":
         out.append(" skipped", style="dim")
     if result.evidence:
@@ -66,9 +68,11 @@ class Checklist(OptionList):
     """The results shown, in list order."""
 
     def show(self, results: Iterable[CheckResult]) -> None:
-        """Replace the entries with RESULTS, failures first so they are seen without scrolling."""
+        """Replace the entries with RESULTS, failed musts first so they are seen without scrolling."""
         order = {"fail": 0, "pass": 1, "skipped": 2}
-        self.results = tuple(sorted(results, key=lambda r: (order[r.status], r.optional)))
+        self.results = tuple(
+            sorted(results, key=lambda r: (order[r.status], r.optional or r.severity == "advice"))
+        )
         self.clear_options()
         self.add_options([Option(result_prompt(r)) for r in self.results])
         if self.results:
