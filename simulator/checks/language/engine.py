@@ -10,12 +10,13 @@ Phrases live in `rules/<check>.yaml`, written in a small pattern language instea
     (a|b c|d)       one of the alternatives (each may be several words)
     [a|b]           optionally one of them;  [a|b]*  any number of them
     {SLOT}          one of the phrases listed under `slots:` (in this file or common.yaml)
-    *   *ing  *'s   any one word; any word ending in "ing"; any word ending in "'s"
+    *   *ing  19*   any one word; any word ending in "ing"; any word starting with "19"
     ...  ...5       up to 3 (or 5) words of the same sentence
     ^  $            the start / the end of a sentence
 
 Each rule may add `followed_by` / `not_followed_by` (phrases that must / must not come right
-after) and `not_after` (phrases that must not come right before, in the same sentence). Every
+after) and `not_after` (phrases that must not come right before, in the same sentence; a
+family's `not_after` applies to all its rules). Every
 rule carries `match` and `no_match` examples; tests/unit/test_rule_examples.py runs them all.
 """
 
@@ -150,7 +151,8 @@ class Doc:
                 at += 2
         self.text: str = " ".join(pieces)
         """Expanded words joined by spaces, " . " between sentences."""
-        self._padded = self.text + " "
+        self.padded: str = self.text + " "
+        """text with a final space: every pattern item consumes the space after its word."""
 
     @classmethod
     def of(cls, ctx: CheckContext) -> Doc:
@@ -182,7 +184,7 @@ class Doc:
     def find(self, rx: re.Pattern[str], rule: str = "") -> list[Hit]:
         """Every match of a compiled phrase pattern (from rx() or a Rule)."""
         out: list[Hit] = []
-        for m in rx.finditer(self._padded):
+        for m in rx.finditer(self.padded):
             said = m.group(0).rstrip(" ")
             if not said:
                 continue
@@ -283,6 +285,8 @@ class _Parser:
                 out.append(_SENTENCE_STOP)
             elif tok.startswith("*"):
                 out.append(_WORD + re.escape(tok[1:]) + " ")
+            elif tok.endswith("*"):
+                out.append(re.escape(tok[:-1]) + "[^ .]* ")
             else:
                 from simulator.checks.text import normalize_word
 
@@ -343,6 +347,16 @@ class Rule:
             return hits
         return [h for h in hits if not self._blocked(doc, h)]
 
+    def match_at(self, doc: Doc, at: int) -> Hit | None:
+        """The rule's match starting exactly at character AT of doc.text, or None."""
+        m = self.regex.match(doc.padded, at)
+        said = m.group(0).rstrip(" ") if m else ""
+        if m is None or not said:
+            return None
+        end = at + len(said)
+        hit = Hit(doc.covered(at, end), at, end, said, self.name)
+        return None if self.not_after is not None and self._blocked(doc, hit) else hit
+
     def _blocked(self, doc: Doc, hit: Hit) -> bool:
         assert self.not_after is not None
         before = " ".join(doc.before(hit, 12))
@@ -359,6 +373,14 @@ class Family:
     """What the family finds, in a line."""
     rules: tuple[Rule, ...]
     """Its rules, in file order (the first rule wins a tie at the same place)."""
+
+    def match_at(self, doc: Doc, at: int) -> Hit | None:
+        """The first rule's match starting exactly at character AT of doc.text, or None."""
+        for rule in self.rules:
+            hit = rule.match_at(doc, at)
+            if hit is not None:
+                return hit
+        return None
 
     def find(self, doc: Doc) -> list[Hit]:
         """Every hit, in order; overlapping hits are merged the way one alternation would."""
@@ -404,9 +426,24 @@ class RuleBook:
 RULES_PACKAGE = "simulator.checks.language.rules"
 
 
+class _TextLoader(yaml.SafeLoader):
+    """YAML where every scalar is text: "no", "on" and "2" stay words, not False, True and 2."""
+
+
+_TextLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if not tag.endswith((":bool", ":int", ":float"))]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_rule_text(text: str) -> Any:
+    """A rule file's text parsed, every scalar kept as text."""
+    return yaml.load(text, Loader=_TextLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 def _read(name: str) -> dict[str, Any]:
     text = resources.files(RULES_PACKAGE).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text) or {}
+    data = load_rule_text(text) or {}
     if not isinstance(data, dict):
         raise RuleError(f"{name}.yaml: expected a mapping at the top")
     return data
@@ -443,6 +480,7 @@ def build(check: str, data: Mapping[str, Any]) -> RuleBook:
     families: dict[str, Family] = {}
     for fam_name, fam in (data.get("families") or {}).items():
         rules: list[Rule] = []
+        shared_not_after = _phrases(fam.get("not_after", []), f"{check}.yaml {fam_name}")
         for index, entry in enumerate(fam.get("rules") or []):
             where = f"{check}.yaml {fam_name}/{index + 1}"
             if not isinstance(entry, dict) or "pattern" not in entry:
@@ -465,8 +503,9 @@ def build(check: str, data: Mapping[str, Any]) -> RuleBook:
                     alts = "|".join(parser.compile(p) for p in _phrases(entry[key], where))
                     body += f"(?{sign}{alts})"
             not_after = None
-            if "not_after" in entry:
-                alts = "|".join(parser.compile(p) for p in _phrases(entry["not_after"], where))
+            blockers = shared_not_after + _phrases(entry.get("not_after", []), where)
+            if blockers:
+                alts = "|".join(parser.compile(p) for p in blockers)
                 not_after = re.compile(rf"(?<![^ ])(?:{alts})$")
             rules.append(
                 Rule(
