@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from simulator.checks.base import CheckContext, CheckResult, NoParams
 from simulator.checks.language.engine import Doc, Hit, quote_hit, quote_hits, result, rules
+from simulator.checks.lexicon import HESITATIONS
 from simulator.checks.registry import register
 
 RULES = rules("declines_personal_question")
@@ -20,9 +21,7 @@ DISCLOSE = (
 DECLINE = ("refuse", "private", "relevance", "redirect", "humour")
 """Families whose hits decline or redirect."""
 _SHORT_ANSWER = frozenset({"yes", "yeah", "yep", "yup", "no", "nope", "nah", "correct"})
-_OPENERS = frozenset(
-    "um uh er erm ah oh well so honestly ha haha hmm okay ok look actually".split()
-)
+_OPENERS = HESITATIONS | frozenset("oh well so honestly ha haha okay ok look actually".split())
 _CLAUSE_END = (",", ".", "!", ";", "?", "-", "—", "…")
 
 

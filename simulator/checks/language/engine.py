@@ -9,7 +9,8 @@ Phrases live in `rules/<check>.yaml`, written in a small pattern language instea
     word            that word; contractions are expanded like the answer ("I'm" = "i am")
     (a|b c|d)       one of the alternatives (each may be several words)
     [a|b]           optionally one of them;  [a|b]*  any number of them
-    {SLOT}          one of the phrases listed under `slots:` (in this file or common.yaml)
+    {SLOT}          one of the phrases listed under `slots:` (in this file or common.yaml);
+                    {NUMBER} (digits or a number word) and {YEAR} are built in
     *   *ing  19*   any one word; any word ending in "ing"; any word starting with "19"
     ...  ...5       up to 3 (or 5) words of the same sentence
     ^  $            the start / the end of a sentence
@@ -244,8 +245,9 @@ class RuleError(ValueError):
     """A rule file that does not parse: the message names the file, rule and problem."""
 
 
-BUILTIN_SLOTS = {"NUMBER": _NUMBER + " "}
-"""Slots the engine defines: {NUMBER} is digits ("$40k", "3.5") or a number word ("twenty")."""
+BUILTIN_SLOTS = {"NUMBER": _NUMBER + " ", "YEAR": r"(?:19|20)\d\d(?:s|'s)? "}
+"""Slots the engine defines: {NUMBER} is digits ("$40k", "3.5") or a number word ("twenty");
+{YEAR} is a year from 1900 to 2099 ("2019", "1990s")."""
 
 
 class _Parser:
