@@ -11,10 +11,11 @@ from simulator.checks.registry import register
 from simulator.checks.text import Token, fold, quote, span, tokens
 
 RULES = rules("no_profanity")
-"""The swear words and "hell" phrases (rules/no_profanity.yaml)."""
+"""The swear words and swearing phrases (rules/no_profanity.yaml)."""
 SWEARS = RULES.word_list("swears")
 """Swear words and their inflections, matched as whole words."""
 _NAME_LIKE = RULES.word_list("name_like")
+_PHRASE_SWEARS = RULES.word_list("phrase_swears")
 _INTENSIFIERS = RULES.word_list("intensifiers")
 _LITERAL_AFTER = RULES.word_list("literal_after")
 _CENSORED = re.compile(r"[a-z]*\*+[a-z*]*")
@@ -38,7 +39,12 @@ def _is_swear_intensifier(toks: Sequence[Token], i: int) -> bool:
 
 def profanities(toks: Sequence[Token]) -> list[Token]:
     """The swear words in the answer, in order."""
-    hell = {t.index for h in RULES.find(Doc(toks), "hell") for t in h.toks if t.norm == "hell"}
+    marked = {
+        t.index
+        for h in RULES.find(Doc(toks), "phrases")
+        for t in h.toks
+        if t.norm in _PHRASE_SWEARS
+    }
     out: list[Token] = []
     for i, tok in enumerate(toks):
         parts = [tok.norm, tok.norm.replace("-", ""), *tok.norm.split("-")]
@@ -46,7 +52,7 @@ def profanities(toks: Sequence[Token]) -> list[Token]:
             out.append(tok)
         elif tok.norm in _NAME_LIKE and tok.text.lstrip("\"'(")[:1].islower():
             out.append(tok)
-        elif tok.norm == "hell" and (tok.index in hell or _exclaimed(toks, i)):
+        elif tok.index in marked or (tok.norm == "hell" and _exclaimed(toks, i)):
             out.append(tok)
         elif tok.norm in _INTENSIFIERS and _is_swear_intensifier(toks, i):
             out.append(tok)

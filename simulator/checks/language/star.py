@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from simulator.checks.base import CheckContext, CheckResult, NoParams
 from simulator.checks.language.engine import Doc, Hit, quote_hit, result, rules
+from simulator.checks.lexicon import IRREGULAR_PASTS
 from simulator.checks.registry import register
 
 RULES = rules("star_structure")
@@ -27,7 +28,35 @@ def star_parts(doc: Doc) -> dict[str, list[Hit]]:
     if not results and actions:
         # An outcome clause with no marker word counts once the speaker has acted.
         results = [h for h in RULES.find(doc, "consequence") if h.start >= actions[0].end]
-    return {"situation": RULES.find(doc, "situation"), "action": actions, "result": results}
+    situation = RULES.find(doc, "situation")
+    if not situation and actions:
+        situation = _context_before(doc, actions[0])
+    return {"situation": situation, "action": actions, "result": results}
+
+
+def _context_before(doc: Doc, action: Hit) -> list[Hit]:
+    """The story's opening, when it sets a scene before the first action.
+
+    "All through college I waited tables. One busy weekend a customer got angry… I listened…":
+    at least MIN_CONTEXT words and a past verb before the speaker acts are the situation.
+    """
+    words = [w for w in doc.text[: action.start].split() if w != "."]
+    if len(words) < MIN_CONTEXT or not any(_past(w) for w in words):
+        return []
+    first = doc.toks[0]
+    start = doc.offset(0)
+    return [Hit(doc.covered(start, action.start), start, action.start, " ".join(words), first.text)]
+
+
+MIN_CONTEXT = 5
+"""Words of scene-setting before the first action that count as the situation."""
+
+
+def _past(word: str) -> bool:
+    return word in _PAST_STATES or word in IRREGULAR_PASTS or word.endswith("ed")
+
+
+_PAST_STATES = frozenset({"was", "were", "had"})
 
 
 @register("star_structure", "STAR story: situation, action, result")
