@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from audio.transcript import Transcript
@@ -117,3 +119,19 @@ def test_a_result_without_a_marker_word_counts_after_the_action() -> None:
 def test_a_story_that_stops_at_the_action_still_fails() -> None:
     text = "At my last job a new hire kept showing up late. I sat down with him to talk about it."
     assert status("star_structure", text) == "fail"
+
+
+# Probes: one answer per line, "check | expected | answer", written from PRODUCT.md's Checks table
+# to cover phrasings the labelled sets do not (a regression table, not a measure).
+PROBES = [
+    tuple(line.split(" | ", 2))
+    for line in (Path(__file__).parents[1] / "data" / "language_probes.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip() and not line.startswith("#")
+]
+
+
+@pytest.mark.parametrize("check_id,want,text", PROBES, ids=[f"{p[0]}:{p[2][:40]}" for p in PROBES])
+def test_probe(check_id: str, want: str, text: str) -> None:
+    assert status(check_id, text) == want

@@ -10,7 +10,8 @@ Phrases live in `rules/<check>.yaml`, written in a small pattern language instea
     (a|b c|d)       one of the alternatives (each may be several words)
     [a|b]           optionally one of them;  [a|b]*  any number of them
     {SLOT}          one of the phrases listed under `slots:` (in this file or common.yaml);
-                    {NUMBER} (digits or a number word) and {YEAR} are built in
+                    {NUMBER} (digits or a number word), {YEAR} and {PAST} (an irregular
+                    past, "wrote") are built in
     *   *ing  19*   any one word; any word ending in "ing"; any word starting with "19"
     ...  ...5       up to 3 (or 5) words of the same sentence
     ^  $            the start / the end of a sentence
@@ -34,7 +35,7 @@ from typing import Any
 import yaml
 
 from simulator.checks.base import CheckContext, CheckResult, Status
-from simulator.checks.lexicon import ABBREVIATIONS, NUMBER_WORDS, SENTENCE_END
+from simulator.checks.lexicon import ABBREVIATIONS, IRREGULAR_PASTS, NUMBER_WORDS, SENTENCE_END
 from simulator.checks.text import Token, quote, span, tokens
 
 # ---------------------------------------------------------------------------------------------
@@ -245,9 +246,13 @@ class RuleError(ValueError):
     """A rule file that does not parse: the message names the file, rule and problem."""
 
 
-BUILTIN_SLOTS = {"NUMBER": _NUMBER + " ", "YEAR": r"(?:19|20)\d\d(?:s|'s)? "}
+BUILTIN_SLOTS = {
+    "NUMBER": _NUMBER + " ",
+    "YEAR": r"(?:19|20)\d\d(?:s|'s)? ",
+    "PAST": "(?:" + "|".join(sorted(IRREGULAR_PASTS, key=len, reverse=True)) + ") ",
+}
 """Slots the engine defines: {NUMBER} is digits ("$40k", "3.5") or a number word ("twenty");
-{YEAR} is a year from 1900 to 2099 ("2019", "1990s")."""
+{YEAR} is a year from 1900 to 2099 ("2019", "1990s"); {PAST} an irregular past ("flew", "met")."""
 
 
 class _Parser:
