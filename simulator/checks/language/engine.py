@@ -370,6 +370,15 @@ class Rule:
         return bool(before) and bool(self.not_after.search(before + " "))
 
 
+def _merged(hits: Iterable[Hit]) -> list[Hit]:
+    """Hits in order of where they start; a hit overlapping the one before it is dropped."""
+    out: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: h.start):
+        if not out or hit.start >= out[-1].end:
+            out.append(hit)
+    return out
+
+
 @dataclass(frozen=True)
 class Family:
     """A named list of rules that find the same kind of phrase."""
@@ -391,12 +400,7 @@ class Family:
 
     def find(self, doc: Doc) -> list[Hit]:
         """Every hit, in order; overlapping hits are merged the way one alternation would."""
-        found = sorted((h for rule in self.rules for h in rule.find(doc)), key=lambda h: h.start)
-        out: list[Hit] = []
-        for hit in found:
-            if not out or hit.start >= out[-1].end:
-                out.append(hit)
-        return out
+        return _merged(h for rule in self.rules for h in rule.find(doc))
 
 
 @dataclass(frozen=True)
@@ -418,9 +422,8 @@ class RuleBook:
             raise KeyError(f"{self.check}.yaml has no family {name!r}") from None
 
     def find(self, doc: Doc, *names: str) -> list[Hit]:
-        """Hits of several families, in order."""
-        hits = [h for name in names for h in self.family(name).find(doc)]
-        return sorted(hits, key=lambda h: h.start)
+        """Hits of several families, in order, overlapping ones merged (the first one wins)."""
+        return _merged(h for name in names for h in self.family(name).find(doc))
 
     def word_list(self, name: str) -> frozenset[str]:
         """A named word list (KeyError names the file)."""
@@ -433,7 +436,11 @@ class RuleBook:
 RULES_PACKAGE = "simulator.checks.language.rules"
 
 
-class _TextLoader(yaml.SafeLoader):
+# libyaml's parser when the system has it (several times faster at import), else pure Python.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TextLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """YAML where every scalar is text: "no", "on" and "2" stay words, not False, True and 2."""
 
 
