@@ -297,8 +297,10 @@ class _Parser:
             else:
                 from simulator.checks.text import normalize_word
 
-                for piece in expand(normalize_word(tok)).split():
-                    out.append(re.escape(piece) + " ")
+                pieces = expand(normalize_word(tok)).split()
+                if not pieces:
+                    raise RuleError(f"{self.where}: {tok!r} is not a word (punctuation is ignored)")
+                out.extend(re.escape(piece) + " " for piece in pieces)
             i += 1
         return "".join(out), i
 
