@@ -232,6 +232,15 @@ def rx(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"(?<![^ ])(?:" + "|".join(alternatives) + r")(?![^ ])")
 
 
+W = r"[^ .]+"
+"""One word, in a raw rx() pattern."""
+
+
+def gap(most: int) -> str:
+    """Up to MOST words of the same sentence, in a raw rx() pattern."""
+    return rf"(?:[^ .]+ ){{0,{most}}}?"
+
+
 # ---------------------------------------------------------------------------------------------
 # The pattern language
 
