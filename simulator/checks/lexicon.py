@@ -31,6 +31,11 @@ QUANTITY_WORDS = frozenset({"half", "dozen", "couple", "few", "several", "hundre
 SENTENCE_END = (".", "?", "!", ";", "…")
 """Characters that end a sentence when they end a word (abbreviations aside)."""
 ABBREVIATIONS = frozenset("dr mr mrs ms st vs etc jr sr prof approx".split())
+CLAUSE_OPENERS = frozenset(
+    """how what when where why who which that because if we they he she it you i our their his
+    her had was were is are has""".split()
+)
+"""Words that start a new clause or a new subject's verb, as spoken ("…about how we…")."""
 """Words written with a final dot that does not end the sentence ("Dr. Patel")."""
 
 IRREGULAR_PASTS = {

@@ -14,6 +14,7 @@ Phrases live in `rules/<check>.yaml`, written in a small pattern language instea
                     past, "wrote") are built in
     *   *ing  19*   any one word; any word ending in "ing"; any word starting with "19"
     ...  ...5       up to 3 (or 5) words of the same sentence
+    ...5!           up to 5 words that do not open a new clause (no "how", "we", "had"…)
     ^  $            the start / the end of a sentence
 
 Each rule may add `followed_by` / `not_followed_by` (phrases that must / must not come right
@@ -35,7 +36,13 @@ from typing import Any
 import yaml
 
 from simulator.checks.base import CheckContext, CheckResult, Status
-from simulator.checks.lexicon import ABBREVIATIONS, IRREGULAR_PASTS, NUMBER_WORDS, SENTENCE_END
+from simulator.checks.lexicon import (
+    ABBREVIATIONS,
+    CLAUSE_OPENERS,
+    IRREGULAR_PASTS,
+    NUMBER_WORDS,
+    SENTENCE_END,
+)
 from simulator.checks.text import Token, quote, span, tokens
 
 # ---------------------------------------------------------------------------------------------
@@ -244,8 +251,10 @@ def gap(most: int) -> str:
 # ---------------------------------------------------------------------------------------------
 # The pattern language
 
-_TOKEN_RE = re.compile(r"\.\.\.\d*|\{[A-Z_0-9]+\}|\]\*|[()\[\]|^$]|[^\s()\[\]|{}]+")
+_TOKEN_RE = re.compile(r"\.\.\.\d*!?|\{[A-Z_0-9]+\}|\]\*|[()\[\]|^$]|[^\s()\[\]|{}]+")
 _WORD = r"[^ .]+"
+# A word that does not open a new clause: the gap "...5!" may not cross "how we", "the project had".
+_CLAUSE_WORD = r"(?!(?:" + "|".join(sorted(CLAUSE_OPENERS)) + r") )[^ .]+"
 _SENTENCE_START = r"(?:(?<!.)|(?<=\. ))"
 _SENTENCE_STOP = r"(?=\.(?: |$)|$)"
 _NUMBER = r"(?:\$?\d[^ ]*|(?:" + "|".join(sorted(NUMBER_WORDS)) + r")(?:-[a-z]+)?)"
@@ -293,8 +302,9 @@ class _Parser:
             elif tok.startswith("{"):
                 out.append(self._slot(tok[1:-1]))
             elif tok.startswith("..."):
-                most = int(tok[3:] or 3)
-                out.append(f"(?:{_WORD} ){{0,{most}}}?")
+                most = int(tok[3:].rstrip("!") or 3)
+                word = _CLAUSE_WORD if tok.endswith("!") else _WORD
+                out.append(f"(?:{word} ){{0,{most}}}?")
             elif tok == "^":
                 out.append(_SENTENCE_START)
             elif tok == "$":
