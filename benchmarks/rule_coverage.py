@@ -3,7 +3,8 @@
     PYTHONPATH=$PWD python benchmarks/rule_coverage.py [--all] [SET.yaml ...]
 
 Texts: every case of tests/data/eval_*.yaml (or the sets given) plus every sentence-like string
-in tests/unit/test_checks_language*.py. A rule's own `match` examples do not count.
+in tests/unit/test_checks_language*.py and tests/data/language_probes.txt. A rule's own
+`match` examples do not count.
 """
 
 from __future__ import annotations
@@ -33,13 +34,17 @@ def labelled_texts(paths: list[Path]) -> list[str]:
 
 
 def test_texts() -> list[str]:
-    """Sentence-like string constants in the language check tests."""
+    """Sentence-like string constants in the language check tests, and the probe answers."""
     out: list[str] = []
     for path in sorted((ROOT / "tests" / "unit").glob("test_checks_language*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 if len(node.value.split()) >= 2:
                     out.append(node.value)
+    probes = ROOT / "tests" / "data" / "language_probes.txt"
+    for line in probes.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            out.append(line.split(" | ", 2)[-1])
     return out
 
 
