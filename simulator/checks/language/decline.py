@@ -65,10 +65,30 @@ def disclosures(doc: Doc) -> list[Hit]:
         place = hit.toks[-1].text.lstrip("\"'(")
         if place[:1].isupper():
             hits.append(hit)
-    short = _short_answer(doc)
+    short = _short_answer(doc) or _tagged_answer(doc)
     if short is not None:
         hits.insert(0, short)
     return sorted(hits, key=lambda h: h.start)
+
+
+def _tagged_answer(doc: Doc) -> Hit | None:
+    """A short first sentence that ends on "yes" or "no" answers the question: "Every Sunday,
+    yeah." (unless it declines: "I'd rather not say, no.")."""
+    sentences = doc.sentences()
+    if not sentences:
+        return None
+    at, first = sentences[0]
+    words = first.split()
+    if not 2 <= len(words) <= _TAGGED_MOST or words[-1] not in _SHORT_ANSWER:
+        return None
+    end = at + len(first)
+    if any(h.start < end for h in RULES.find(doc, *DECLINE)):
+        return None
+    return Hit(doc.covered(at, end), at, end, first)
+
+
+_TAGGED_MOST = 6
+"""Longest first sentence read as a tagged answer ("Every Sunday, yeah.")."""
 
 
 @register("declines_personal_question", "Personal question declined")
