@@ -6,7 +6,7 @@ import re
 
 from simulator.checks.base import CheckContext, CheckResult, NoParams
 from simulator.checks.language.engine import Doc, Hit, quote_hit, result, rules
-from simulator.checks.lexicon import HESITATIONS, NUMBER_WORDS, QUANTITY_WORDS
+from simulator.checks.lexicon import HESITATIONS, IRREGULAR_PASTS, NUMBER_WORDS, QUANTITY_WORDS
 from simulator.checks.registry import register
 from simulator.checks.text import fold, stem
 
@@ -116,8 +116,36 @@ def lesson_hits(doc: Doc, prompt: str = "") -> tuple[list[Hit], list[Hit]]:
             continue
         end = hit.end + 1 + len(rest)
         whole = Hit(doc.covered(hit.start, end), hit.start, end, f"{hit.said} {rest}", hit.rule)
-        (concrete if _concrete(rest, done) else vague).append(whole)
+        if _concrete(rest, done):
+            concrete.append(whole)
+        elif (plan := _timed_plan_after(doc, end)) is not None:
+            # "Before the next one I'm not working late. Laptop off at eight, in bed by ten."
+            concrete.append(Hit(whole.toks + plan.toks, hit.start, plan.end, whole.said, hit.rule))
+        else:
+            vague.append(whole)
     return concrete, vague
+
+
+def _timed_plan_after(doc: Doc, end: int) -> Hit | None:
+    """The next sentence, when it is a plan with clock times ("in bed by ten"), else None."""
+    following = [(at, text) for at, text in doc.sentences() if at > end]
+    if not following:
+        return None
+    at, text = following[0]
+    if any(_past(w) for w in text.split()):
+        return None  # "The interview was at nine." tells what happened, not a plan
+    plan = [h for h in RULES.family("clock_time").find(doc) if at <= h.start < at + len(text)]
+    return Hit(doc.covered(at, at + len(text)), at, at + len(text), text) if plan else None
+
+
+_PAST_MARKERS = frozenset({"was", "were", "had", "did"})
+
+
+def _past(word: str) -> bool:
+    """A past-tense verb: was/had/did, an irregular past, or a regular -ed ("started", not "bed")."""
+    if word in _PAST_MARKERS or word in IRREGULAR_PASTS:
+        return True
+    return len(word) >= 5 and word.endswith("ed") and not word.endswith("eed")
 
 
 @register("names_lesson", "Concrete lesson named")
