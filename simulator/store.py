@@ -18,6 +18,7 @@ from typing import Any, Literal, cast
 from audio.transcript import Segment, Transcript, Word
 from simulator import locations
 from simulator.checks.base import SEVERITIES, CheckResult, Severity, Span
+from simulator.checks.lexicon import HESITATIONS
 from simulator.checks.text import normalize_word
 from simulator.errors import UserError
 from simulator.safe_io import terminal_safe
@@ -111,7 +112,7 @@ _FILE_ERRORS = {
 
 # Used only when the filler_rate check did not run on a take (typed answers, scenarios that turn it
 # off): the hesitation sounds that count as fillers whatever the context.
-_LEXICAL_FILLERS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "hmm", "mm"})
+_LEXICAL_FILLERS = HESITATIONS
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from rapidfuzz.distance import Levenshtein
 
 from audio.transcript import Transcript
 from simulator.checks.base import CheckContext, CheckResult, NoParams, Span
+from simulator.checks.lexicon import HESITATIONS
 from simulator.checks.names import NameHit, find_name, letters
 from simulator.checks.registry import register
 from simulator.checks.spoken_numbers import (
@@ -341,7 +342,7 @@ _TEEN_WORDS = {
     "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
     "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19",
 }  # fmt: skip
-_EMAIL_FILLERS = frozenset("uh um umm er erm ah".split())
+_EMAIL_FILLERS = HESITATIONS
 _EMAIL_CHARS_RE = re.compile(r"[^a-z0-9._@+\-]")
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulator.checks.base import CheckContext, CheckResult, Span, Status
+from simulator.checks.lexicon import HESITATIONS as HESITATIONS
 from simulator.checks.registry import register
 from simulator.checks.text import Token, fmt_time, quote, span, tokens
 
@@ -22,10 +23,6 @@ MIN_RATE_MINUTES = 0.5
 MAX_LISTED = 8
 """Most fillers or pauses quoted one by one in the evidence line."""
 
-# Sounds that are fillers wherever they occur. "err" is left out (it is also a verb) and the
-# acknowledgements "uh-huh"/"mm-hmm" normalise to other words, so they are not counted.
-HESITATIONS = frozenset(("um umm ummm uhm uh uhh uhhh er erm ah ahh hmm hm mm mmm eh").split())
-"""Hesitation sounds, counted wherever they occur."""
 # Words after which "you know" is a real verb phrase ("do you know", "as you know", "if you know").
 _YOU_KNOW_NOT_AFTER = frozenset(
     (

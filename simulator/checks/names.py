@@ -11,12 +11,13 @@ import jellyfish
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
+from simulator.checks.lexicon import HESITATIONS
 from simulator.checks.text import Token, fold
 
 _LETTERS_RE = re.compile(r"[^a-z]")
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 _SENTENCE_END_RE = re.compile(r"[.?!]$")
-_FILLERS = frozenset("uh um umm uhm er erm ah eh hmm mm".split())
+_FILLERS = HESITATIONS
 # Words right before a name that make it someone else's: "about Jordan Smith", "named Jordan".
 _THIRD_PARTY_BEFORE = frozenset(
     """about with by for named called mr mrs ms miss his her their""".split()
@@ -316,7 +317,7 @@ def _self_surname_cue_after(toks: Sequence[Token], j: int) -> bool:
 def _self_surname_cue(toks: Sequence[Token], i: int) -> bool:
     """True when "last name (is)" / "surname" comes just before position I."""
     before = [t.norm.removesuffix("'s") for t in toks[max(0, i - 4) : i]]
-    before = [w for w in before if w not in ("is", "", "it's", "uh", "um")]
+    before = [w for w in before if w not in ("is", "", "it's") and w not in _FILLERS]
     for cue in _SELF_SURNAME_CUES:
         if tuple(before[-len(cue) :]) == cue:
             return True

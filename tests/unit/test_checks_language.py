@@ -103,6 +103,8 @@ def test_abbreviations_do_not_end_sentences() -> None:
         "It was a total clusterf***.",
         "My boss was kind of a dick.",
         "The project was a shit-show.",
+        "It was one hell of a week.",
+        "Honestly the handover was half-assed.",
     ],
 )
 def test_swear_words_fail(text: str) -> None:
@@ -118,7 +120,6 @@ def test_swear_words_fail(text: str) -> None:
         "Hello, I'm calling about the assistant role.",
         "I assume you've read Dickens. I reported to Dick Thompson.",
         "I have a real passion for grassroots work with Hancock and Associates.",
-        "It was a hell of a year but we hit every target.",
         "We had to scrap the shell scripts.",
         "I used *bold* markers in the doc.",
         "Oh my God, yes, screw it, we shipped.",

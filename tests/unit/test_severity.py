@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -44,18 +43,11 @@ LANGUAGE_SEVERITY = {
     "keywords": "advice",
     "no_profanity": "advice",
 }
-"""What each language check should register (the integrator adds it to language.py)."""
+"""What each language check registers: the judgement checks decide their drill."""
 
 
-@pytest.fixture
-def language_severities() -> Iterator[None]:
-    """The language checks with the severities above, until language.py registers them itself."""
-    saved = dict(REGISTRY)
-    for check_id, severity in LANGUAGE_SEVERITY.items():
-        REGISTRY[check_id] = replace(REGISTRY[check_id], severity=severity)  # type: ignore[arg-type]
-    yield
-    REGISTRY.clear()
-    REGISTRY.update(saved)
+def test_the_language_checks_register_their_severity() -> None:
+    assert {c: REGISTRY[c].severity for c in LANGUAGE_SEVERITY} == LANGUAGE_SEVERITY
 
 
 def scenario(checks: str, general: str = "") -> str:
@@ -122,12 +114,16 @@ def test_a_missed_must_fails_the_session() -> None:
     assert not step.passed and not practice.finish().passed
 
 
-def test_grading_reads_the_severity_from_the_registration(language_severities: None) -> None:
+def test_grading_reads_the_severity_from_the_registration() -> None:
     text = scenario("      - keywords: {terms: [dashboard, forecast], mode: all}")
     results = by_id(grade_step(parse_scenario(text), 0, Transcript.from_text("Hello."), ME))
     assert results["keywords"].status == "fail" and results["keywords"].severity == "advice"
-    REGISTRY["keywords"] = replace(REGISTRY["keywords"], severity="must")
-    results = by_id(grade_step(parse_scenario(text), 0, Transcript.from_text("Hello."), ME))
+    saved = REGISTRY["keywords"]
+    REGISTRY["keywords"] = replace(saved, severity="must")
+    try:
+        results = by_id(grade_step(parse_scenario(text), 0, Transcript.from_text("Hello."), ME))
+    finally:
+        REGISTRY["keywords"] = saved
     assert results["keywords"].severity == "must" and results["keywords"].counts_as_failure
 
 
