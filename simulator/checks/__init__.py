@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 # Imported for their side effect: each module registers its checks.
+from simulator.checks import coaching as coaching
 from simulator.checks import contact as contact
 from simulator.checks import delivery as delivery
 from simulator.checks import language as language
@@ -15,6 +16,11 @@ GENERAL_CHECK_IDS: tuple[str, ...] = (
     "long_pauses",
     "first_word_latency",
     "no_profanity",
+    "vocal_variety",
+    "volume",
+    "hedging",
+    "repetition",
+    "steady_pace",
 )
 """Checks run on every step unless a scenario turns them off, in report order."""
 
