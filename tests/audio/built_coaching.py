@@ -64,11 +64,17 @@ class Built:
         return Transcript.from_segments([segment], duration=len(self.samples) / RATE)
 
 
+PIPER = "piper"
+"""The voice name that selects the bundled piper neural voice (no SSML pitch range there)."""
+
+
 @cache
 def speak(
     text: str, voice: str = "en-us", rate: int = 160, pitch_range: str = ""
 ) -> NDArray[np.float32]:
-    """One sentence from espeak-ng at 16 kHz, trimmed to its sound, peaking at -3 dBFS."""
+    """One sentence from espeak-ng (or piper) at 16 kHz, trimmed to its sound, at -3 dBFS peak."""
+    if voice == PIPER:
+        return _level(_piper(text, rate))
     said = (
         f'<speak><prosody range="{pitch_range}">{text}</prosody></speak>' if pitch_range else text
     )
@@ -77,7 +83,24 @@ def speak(
         command.append("-m")
     wav = subprocess.run([*command, said], capture_output=True, check=True).stdout
     samples, samplerate = soundfile.read(io.BytesIO(wav), dtype="float32")
-    at_16k = resample(samples, samplerate, RATE)
+    return _level(resample(samples, samplerate, RATE))
+
+
+def _piper(text: str, rate: int) -> NDArray[np.float32]:
+    import tempfile
+    from pathlib import Path
+
+    from audio.dsp import read_audio
+    from audio.tts import PiperVoice
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = PiperVoice().synthesize(text, Path(folder) / "s.wav", rate=rate)
+        samples, samplerate = read_audio(out)
+    return resample(samples, samplerate, RATE)
+
+
+def _level(at_16k: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Trimmed to its sound and peaking at -3 dBFS."""
     loud = np.flatnonzero(np.abs(at_16k) > 0.01 * np.max(np.abs(at_16k)))
     trimmed = at_16k[loud[0] : loud[-1] + 1]
     levelled: NDArray[np.float32] = (trimmed / np.max(np.abs(trimmed)) * 10 ** (-3 / 20)).astype(
