@@ -215,3 +215,30 @@ def test_pace_curve_rises_where_the_answer_speeds_up() -> None:
 def test_coaching_checks_are_general_and_scenarios_can_turn_them_off() -> None:
     for check_id in COACHING:
         assert check_id in GENERAL_CHECK_IDS and REGISTRY[check_id].general
+
+
+def test_a_scenario_turns_coaching_checks_off_or_sets_their_bounds() -> None:
+    from simulator.grading import grade_step
+    from simulator.scenario import parse_scenario
+
+    scenario = parse_scenario(
+        """
+id: coaching-off
+title: Coaching off
+kind: phone-screen
+description: Delivery coaching partly off.
+general_checks:
+  vocal_variety: false
+  hedging: {max_per_minute: 0}
+steps:
+  - prompt: Tell me about yourself.
+    time_limit: 60
+    checks: []
+"""
+    )
+    transcript, prosody = spoken([np.full(2 * RATE, 120.0)] * 4)
+    results = {r.id: r for r in grade_step(scenario, 0, transcript, JORDAN, prosody=prosody)}
+    assert "vocal_variety" not in results
+    assert {"volume", "hedging", "repetition", "steady_pace"} <= set(results)
+    assert results["hedging"].status == "pass"  # no hedge at all meets even a bound of 0
+    assert "limit 0/min" in results["hedging"].evidence
