@@ -10,6 +10,7 @@ plain ones, so an answer that passes today still passes.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -330,8 +331,11 @@ def hedging(ctx: CheckContext, params: HedgingParams) -> CheckResult:
     spans = [span(h, "filler") for h in hedges]
     if rate <= params.max_per_minute:
         return _result("hedging", "pass", evidence, spans=spans)
-    said = sorted({" ".join(t.norm for t in h) for h in hedges})
-    common = max(said, key=lambda s: sum(" ".join(t.norm for t in h) == s for h in hedges))
+    counts = Counter(" ".join(t.norm for t in h) for h in hedges)
+    # The most frequent hedge, the first said among equals (Counter keeps first-seen order).
+    top = max(counts, key=lambda said: counts[said])
+    first = next(h for h in hedges if " ".join(t.norm for t in h) == top)
+    common = " ".join(t.text for t in first).strip(",.;:!?")
     return _result(
         "hedging",
         "fail",
@@ -382,7 +386,7 @@ def find_repeats(
             if all(w in NUMBER_WORDS or w.isdigit() or w in allowed for w in content):
                 continue
             seen.setdefault(gram, []).append(i)
-        for gram, starts in seen.items():
+        for starts in seen.values():
             places: list[tuple[int, int]] = []
             for i in starts:
                 span_ = set(range(i, i + n))
@@ -390,10 +394,27 @@ def find_repeats(
                     continue
                 places.append((i, i + n - 1))
             if len(places) >= min_count:
-                found.append(Repeat(gram, tuple((positions[a], positions[b]) for a, b in places)))
+                places = _extended(words, places, taken)
+                phrase = tuple(words[places[0][0] : places[0][1] + 1])
+                found.append(Repeat(phrase, tuple((positions[a], positions[b]) for a, b in places)))
                 for a, b in places:
                     taken.update(range(a, b + 1))
     return sorted(found, key=lambda r: (-len(r.places), r.places[0]))
+
+
+def _extended(
+    words: Sequence[str], places: list[tuple[int, int]], taken: set[int]
+) -> list[tuple[int, int]]:
+    """PLACES grown word by word while every one goes on the same way ("at the end of the day")."""
+    while True:
+        nxt = [b + 1 for _, b in places]
+        if nxt[-1] >= len(words) or any(n in taken for n in nxt):
+            return places
+        if len({words[n] for n in nxt}) != 1:
+            return places
+        if any(n >= a2 for n, (a2, _) in zip(nxt, places[1:], strict=False)):
+            return places
+        places = [(a, b + 1) for a, b in places]
 
 
 @register("repetition", "No phrase on repeat", params=RepetitionParams, general=True)

@@ -176,7 +176,7 @@ def test_repetition_names_the_phrase_and_its_times() -> None:
     )
     result = run("repetition", timed(text))
     assert result.status == "fail"
-    assert '"at the end of" 3 times (at 0:00, 0:0' in result.evidence
+    assert '"at the end of the day" 3 times (at 0:00, 0:0' in result.evidence
     assert "data team" not in result.evidence  # said twice: not again and again
     assert run("repetition", Transcript.from_text(text)).status == "fail"
 
