@@ -149,12 +149,20 @@ class _VoiceActivity:
     threshold (a fan, traffic: -35 dBFS is common); the detector tells speech from steady noise.
     """
 
-    def __init__(self, model: Callable[[NDArray[np.float32]], Any]) -> None:
-        self._model = model
+    def __init__(self) -> None:
+        self._model: Callable[[NDArray[np.float32]], Any] | None = None
+        self._ready = threading.Event()
+        # Loading takes about 0.2 s the first time: the take starts at once and the detector
+        # joins in when ready (the window keeps the audio it has not looked at yet).
+        threading.Thread(target=self._load, name="mockcall-vad-load", daemon=True).start()
         self._window = np.zeros(0, dtype=np.float32)
         self._fed = 0
         self._unseen = 0
         self._last_speech_end: int | None = None
+
+    def _load(self) -> None:
+        self._model = _vad_model()
+        self._ready.set()
 
     @property
     def speech_started(self) -> bool:
@@ -169,14 +177,19 @@ class _VoiceActivity:
 
     def feed(self, block: NDArray[np.float32]) -> None:
         window = _VAD_WINDOW_CHUNKS * _VAD_CHUNK
-        self._window = np.concatenate([self._window, block])[-window:]
+        self._window = np.concatenate([self._window, block])
         self._fed += len(block)
         self._unseen += len(block)
-        if self._unseen < _VAD_HOP_CHUNKS * _VAD_CHUNK:
+        if not self._ready.is_set():
+            # Still loading: keep all of it, so the first look covers the take from its start.
+            return
+        if self._model is None or self._unseen < _VAD_HOP_CHUNKS * _VAD_CHUNK:
+            self._window = self._window[-window:]
             return
         self._unseen = 0
         usable = len(self._window) // _VAD_CHUNK * _VAD_CHUNK
         audio = np.ascontiguousarray(self._window[len(self._window) - usable :])
+        self._window = self._window[-window:]
         speech = np.asarray(self._model(audio)).reshape(-1) >= _VAD_THRESHOLD
         # The last chunk that ends a run of enough speech chunks.
         runs = np.convolve(speech.astype(np.int32), np.ones(_VAD_SPEECH_CHUNKS, np.int32), "valid")
@@ -255,8 +268,6 @@ def record(
             overflows += 1
         blocks.put(indata.copy())
 
-    # Loaded before the stream opens, so the first blocks do not queue up behind it.
-    vad_model = _vad_model() if silence_stop is not None else None
     take = _Take(path)
     try:
         stream = sd.InputStream(
@@ -275,7 +286,7 @@ def record(
 
     resampler = StreamResampler(rate, SAMPLERATE)
     silence = _SilenceTracker(silence_threshold_db) if silence_stop is not None else None
-    voice = _VoiceActivity(vad_model) if vad_model is not None else None
+    voice = _VoiceActivity() if silence_stop is not None else None
     limit_frames = round(time_limit * SAMPLERATE)
     ended_by: EndedBy | None = None
     level_peak = LEVEL_FLOOR_DB

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from audio import recorder
 from audio.dsp import read_audio, resample, to_int16
 from audio.recorder import SAMPLERATE, record
 from audio.tts import SystemVoice
@@ -18,6 +19,13 @@ from tests.audio.conftest import VirtualCard, noise
 
 ROOM_NOISE = 10 ** (-35 / 20)
 """RMS of the room noise as a fraction of full scale: -35 dBFS, above the -40 dBFS threshold."""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def detector_loaded() -> None:
+    """Load the detector first: the virtual microphone is not paced, so a whole take is read
+    in less time than the first load takes (live, audio arrives far slower than it loads)."""
+    assert recorder._vad_model() is not None
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +90,31 @@ def test_room_noise_before_any_speech_does_not_end_the_take(
     result = record(tmp_path / "take.wav", stop=threading.Event(), time_limit=6.0, silence_stop=2.0)
 
     assert result.ended_by == "time_limit"
+
+
+def test_speech_heard_while_the_detector_loads_is_looked_at_once_it_is_ready(
+    speech: NDArray[np.float32], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first take of a run starts before the model has loaded; what was said meanwhile counts.
+    release = threading.Event()
+    real = recorder._vad_model()
+
+    def slow_load() -> object:
+        release.wait(10)
+        return real
+
+    monkeypatch.setattr(recorder, "_vad_model", slow_load)
+    voice = recorder._VoiceActivity()
+    audio = (in_noisy_room(0.5, speech, 6.0) / 32767).astype(np.float32)
+    blocks = np.array_split(audio, len(audio) // 1024)
+    half = len(blocks) * 4 // 5  # past the end of the speech by more than one window
+    for block in blocks[:half]:
+        voice.feed(block)
+    assert not voice.speech_started
+    release.set()
+    voice._ready.wait(5)
+    for block in blocks[half:]:
+        voice.feed(block)
+    speech_end = 0.5 + len(speech) / SAMPLERATE
+    assert voice.speech_started
+    assert voice.trailing_silence == pytest.approx(len(audio) / SAMPLERATE - speech_end, abs=0.4)
