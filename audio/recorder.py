@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import queue
@@ -41,6 +42,16 @@ _FRAME_SECONDS = 0.03
 """Frame length for the speech/silence decision."""
 _SPEECH_FRAMES = 3
 """Consecutive loud frames that count as speech having started (so a click does not)."""
+_VAD_CHUNK = 512
+"""Samples per Silero VAD decision (32 ms at 16 kHz), fixed by the model."""
+_VAD_WINDOW_CHUNKS = 100
+"""Audio (3.2 s) the VAD looks at each time: its state starts empty, so it needs some context."""
+_VAD_HOP_CHUNKS = 10
+"""How often (every 0.32 s of audio) the VAD looks again; each look costs about 7 ms of CPU."""
+_VAD_THRESHOLD = 0.5
+"""Speech probability from which a chunk is speech (faster-whisper's own default)."""
+_VAD_SPEECH_CHUNKS = 3
+"""Consecutive speech chunks (about 0.1 s) that count as speech, so a cough or click does not."""
 _FIRST_BLOCK_GRACE = 5.0
 """Some devices (Bluetooth, USB waking up) take a few seconds to deliver the first block."""
 _CLOSE_TIMEOUT = 2.0
@@ -131,6 +142,81 @@ class _SilenceTracker:
                 self.trailing_silence += _FRAME_SECONDS
 
 
+class _VoiceActivity:
+    """Where speech last ended, by the Silero voice detector that faster-whisper ships.
+
+    The level tracker alone never hears the end of an answer in a room whose noise is above its
+    threshold (a fan, traffic: -35 dBFS is common); the detector tells speech from steady noise.
+    """
+
+    def __init__(self) -> None:
+        self._model: Callable[[NDArray[np.float32]], Any] | None = None
+        self._ready = threading.Event()
+        # Loading takes about 0.2 s the first time: the take starts at once and the detector
+        # joins in when ready (the window keeps the audio it has not looked at yet).
+        threading.Thread(target=self._load, name="mockcall-vad-load", daemon=True).start()
+        self._window = np.zeros(0, dtype=np.float32)
+        self._fed = 0
+        self._unseen = 0
+        self._last_speech_end: int | None = None
+
+    def _load(self) -> None:
+        self._model = _vad_model()
+        self._ready.set()
+
+    @property
+    def speech_started(self) -> bool:
+        return self._last_speech_end is not None
+
+    @property
+    def trailing_silence(self) -> float:
+        """Seconds since speech last ended (0 before any speech)."""
+        if self._last_speech_end is None:
+            return 0.0
+        return (self._fed - self._last_speech_end) / SAMPLERATE
+
+    def feed(self, block: NDArray[np.float32]) -> None:
+        window = _VAD_WINDOW_CHUNKS * _VAD_CHUNK
+        self._window = np.concatenate([self._window, block])
+        self._fed += len(block)
+        self._unseen += len(block)
+        if not self._ready.is_set():
+            # Still loading: keep all of it, so the first look covers the take from its start.
+            return
+        if self._model is None or self._unseen < _VAD_HOP_CHUNKS * _VAD_CHUNK:
+            self._window = self._window[-window:]
+            return
+        self._unseen = 0
+        usable = len(self._window) // _VAD_CHUNK * _VAD_CHUNK
+        audio = np.ascontiguousarray(self._window[len(self._window) - usable :])
+        self._window = self._window[-window:]
+        speech = np.asarray(self._model(audio)).reshape(-1) >= _VAD_THRESHOLD
+        # The last chunk that ends a run of enough speech chunks.
+        runs = np.convolve(speech.astype(np.int32), np.ones(_VAD_SPEECH_CHUNKS, np.int32), "valid")
+        ends = np.flatnonzero(runs == _VAD_SPEECH_CHUNKS)
+        if len(ends) == 0:
+            return
+        last = int(ends[-1]) + _VAD_SPEECH_CHUNKS - 1
+        # Extend through the speech chunks that follow the run.
+        while last + 1 < len(speech) and speech[last + 1]:
+            last += 1
+        end = self._fed - usable + (last + 1) * _VAD_CHUNK
+        self._last_speech_end = max(end, self._last_speech_end or 0)
+
+
+@functools.cache
+def _vad_model() -> Callable[[NDArray[np.float32]], Any] | None:
+    """faster-whisper's Silero model (loaded once, about 0.2 s), None where it cannot load."""
+    try:
+        from faster_whisper.vad import get_vad_model
+
+        model: Callable[[NDArray[np.float32]], Any] = get_vad_model()
+    except Exception:  # noqa: BLE001 - no faster-whisper/onnxruntime: the level tracker alone
+        log.warning("voice activity detector unavailable; silence stop uses the level only")
+        return None
+    return model
+
+
 def record(
     out_path: Path | str,
     *,
@@ -156,7 +242,8 @@ def record(
         stop: Set it from any thread to end the take.
         time_limit: Longest take in seconds of audio.
         device: Input device index or (part of) its name; None for the default.
-        silence_stop: End after this many seconds of silence once speech has started.
+        silence_stop: End after this many seconds without speech once speech has started:
+            below silence_threshold_db, or (by the voice detector) steady noise above it.
         on_audio: Receives each block written, for incremental transcription.
         on_level: Receives the recent peak level in dBFS, for a meter.
         samplerate: Force the device's capture rate instead of choosing one.
@@ -199,6 +286,7 @@ def record(
 
     resampler = StreamResampler(rate, SAMPLERATE)
     silence = _SilenceTracker(silence_threshold_db) if silence_stop is not None else None
+    voice = _VoiceActivity() if silence_stop is not None else None
     limit_frames = round(time_limit * SAMPLERATE)
     ended_by: EndedBy | None = None
     level_peak = LEVEL_FLOOR_DB
@@ -215,6 +303,8 @@ def record(
             on_audio(written)
         if silence is not None:
             silence.feed(written)
+        if voice is not None:
+            voice.feed(written)
         if on_level is not None:
             level_peak = max(level_peak, peak_dbfs(written))
             level_frames += len(written)
@@ -252,6 +342,9 @@ def record(
             elif silence is not None and silence_stop is not None:
                 if silence.speech_started and silence.trailing_silence >= silence_stop:
                     ended_by = "silence"
+                elif voice is not None and voice.speech_started:
+                    if voice.trailing_silence >= silence_stop:
+                        ended_by = "silence"
     except Exception:
         _close_stream(stream, _CLOSE_TIMEOUT)
         take.close()

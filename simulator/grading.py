@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from audio.prosody import Prosody
 from audio.transcript import Transcript
 from simulator.checks import GENERAL_CHECK_IDS, REGISTRY, CheckContext, CheckDef, CheckResult
 from simulator.checks.base import Severity
@@ -20,8 +21,13 @@ def grade_step(
     profile: Profile,
     *,
     defaults: Mapping[str, Mapping[str, Any]] | None = None,
+    prosody: Prosody | None = None,
 ) -> tuple[CheckResult, ...]:
-    """Every result for one answer: the step's checks in file order, then the general checks."""
+    """Every result for one answer: the step's checks in file order, then the general checks.
+
+    PROSODY (pitch and loudness of the answer's audio) feeds the audio coaching checks; without
+    it (typed answers) they are skipped.
+    """
     step = scenario.steps[step_index]
     ctx = CheckContext(
         transcript=transcript,
@@ -29,6 +35,7 @@ def grade_step(
         time_limit=step.time_limit,
         prompt=step.render_prompt(profile),
         scenario_kind=scenario.kind,
+        prosody=prosody,
     )
     results: list[CheckResult] = []
     seen: set[str] = set()

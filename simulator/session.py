@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from audio.prosody import Prosody
 from audio.transcript import Segment, Transcript
 from simulator.errors import UserError
 from simulator.grading import grade_step
@@ -182,7 +183,8 @@ class Practice:
         except BaseException:
             self.store.abandon_take(take_id)
             raise
-        return self._grade_and_save(step_index, take_id, transcript, recording)
+        prosody = _measure_file(recording.path)
+        return self._grade_and_save(step_index, take_id, transcript, recording, prosody)
 
     def answer_file(self, step_index: int, path: Path) -> StepReport:
         """Take an answer from an audio file in any common format; see answer_audio."""
@@ -212,7 +214,8 @@ class Practice:
             self.store.abandon_take(take_id)
             raise
         recording = Recording(audio_path, len(samples) / 16000, 0, "file")
-        return self._grade_and_save(step_index, take_id, transcript, recording)
+        prosody = _measure(samples)
+        return self._grade_and_save(step_index, take_id, transcript, recording, prosody)
 
     def answer_text(self, step_index: int, text: str) -> StepReport:
         """Take a typed answer, grade and save it (timing checks are skipped)."""
@@ -223,7 +226,12 @@ class Practice:
         return self._grade_and_save(step_index, take_id, Transcript.from_text(text), None)
 
     def _grade_and_save(
-        self, step_index: int, take_id: int, transcript: Transcript, recording: Recording | None
+        self,
+        step_index: int,
+        take_id: int,
+        transcript: Transcript,
+        recording: Recording | None,
+        prosody: Prosody | None = None,
     ) -> StepReport:
         results = grade_step(
             self.scenario,
@@ -231,6 +239,7 @@ class Practice:
             transcript,
             self.profile,
             defaults=self.settings.general_check_defaults(),
+            prosody=prosody,
         )
         self.store.complete_take(
             take_id,
@@ -279,6 +288,31 @@ class Practice:
         """The same session with a (newly loaded) transcriber."""
         self.transcriber = transcriber
         return self
+
+
+def _measure(samples: Any) -> Prosody | None:
+    """Pitch and loudness of 16 kHz answer samples for the coaching checks (about 6 ms per s)."""
+    from audio.prosody import measure
+
+    try:
+        return measure(samples, 16000)
+    except (ValueError, MemoryError):
+        # Coaching is advice: an answer it cannot measure is still graded on everything else.
+        return None
+
+
+def _measure_file(path: Path) -> Prosody | None:
+    """The same for a take on disk."""
+    from audio.dsp import read_audio
+    from audio.errors import AudioError
+
+    try:
+        samples, rate = read_audio(path)
+    except AudioError:
+        return None
+    if rate != 16000:
+        return None
+    return _measure(samples)
 
 
 __all__ = [

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from audio.prosody import Prosody
 from audio.transcript import Transcript
 from simulator.profile import Profile
 
@@ -49,6 +50,9 @@ class CheckContext:
     """What the interviewer said before this answer."""
     scenario_kind: str = ""
     """The scenario's kind (voicemail, phone-screen, …)."""
+    prosody: Prosody | None = None
+    """Pitch and loudness measured on the answer's audio; None for typed answers (audio checks
+    are skipped)."""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import jellyfish
+from anyascii import anyascii
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
@@ -15,6 +16,9 @@ from simulator.checks.lexicon import HESITATIONS
 from simulator.checks.text import Token, fold
 
 _LETTERS_RE = re.compile(r"[^a-z]")
+# A parenthesised word right after a name part is the reading the user gave for it:
+# "田中 (Tanaka) Hiroshi" -> the surname is said "Tanaka" (kanji transliterate as Chinese).
+_READING_RE = re.compile(r"(\S+)\s*\(([^()]+)\)")
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 _SENTENCE_END_RE = re.compile(r"[.?!]$")
 _FILLERS = HESITATIONS
@@ -51,13 +55,22 @@ class NameHit:
 
 
 def letters(text: str) -> str:
-    """Only the letters a-z of the folded text: "O'Neil-Smith" -> "oneilsmith"."""
-    return _LETTERS_RE.sub("", fold(text))
+    """Only the letters a-z of the folded, transliterated text.
+
+    "O'Neil-Smith" -> "oneilsmith"; "Дмитрий" -> "dmitriy"; "Γιώργος" -> "giorgos". Any script is
+    romanised (anyascii) so a name typed in Cyrillic, Greek or CJK meets the Latin transcript.
+    """
+    return _LETTERS_RE.sub("", fold(anyascii(text)))
 
 
 def name_parts(full_name: str) -> list[str]:
-    """The profile name's parts as letters, e.g. "José Núñez-Ortiz" -> ["jose", "nunezortiz"]."""
-    return [p for p in (letters(w) for w in full_name.split()) if p]
+    """The profile name's parts as letters, e.g. "José Núñez-Ortiz" -> ["jose", "nunezortiz"].
+
+    A reading in parentheses replaces the part before it: "田中 (Tanaka) Hiroshi" ->
+    ["tanaka", "hiroshi"].
+    """
+    with_readings = _READING_RE.sub(lambda m: m.group(2), full_name)
+    return [p for p in (letters(w) for w in with_readings.split()) if p]
 
 
 def similar(heard: str, expected: str, relaxed: bool = False) -> float:

@@ -92,6 +92,11 @@ def test_contact_and_delivery_checks_register_their_severity_and_needs() -> None
         "long_pauses",
         "first_word_latency",
         "no_profanity",
+        "vocal_variety",
+        "volume",
+        "hedging",
+        "repetition",
+        "steady_pace",
     )
     # A general check with no word on severity is advice; a judgement check is a must.
     assert REGISTRY["no_profanity"].severity == "advice"

@@ -15,6 +15,7 @@ from simulator.report import StepReport, headline
 from simulator.scenario import Scenario
 from simulator.tui.screens.base import MockcallScreen
 from simulator.tui.widgets.checklist import MARKS, Checklist, summary
+from simulator.tui.widgets.pace_curve import PaceCurve
 from simulator.tui.widgets.transcript_view import TranscriptView, legend
 
 
@@ -70,9 +71,10 @@ class ResultsScreen(MockcallScreen[str | None]):
         """True on the scenario's last step: there is no next step, only finishing."""
 
     def compose(self) -> ComposeResult:
-        """Verdict, checklist, then the transcript."""
+        """Verdict, the pace curve (long answers), checklist, then the transcript."""
         yield Static(verdict_line(self.scenario, self.report), id="results-head")
         yield Static(headline_text(self.scenario, self.report), id="results-headline")
+        yield PaceCurve(self.report.transcript, id="pace-curve")
         yield Checklist(id="checklist")
         with VerticalScroll(id="transcript-box"):
             yield TranscriptView(id="transcript")
