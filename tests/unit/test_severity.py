@@ -152,6 +152,11 @@ def test_a_scenario_overrides_severity_in_every_form() -> None:
         "pace": "advice",
         "long_pauses": "advice",
         "first_word_latency": "advice",
+        "vocal_variety": "advice",
+        "volume": "advice",
+        "hedging": "advice",
+        "repetition": "advice",
+        "steady_pace": "advice",
     }
     failing = {i for i, r in results.items() if r.counts_as_failure}
     assert failing == {"within_time", "no_profanity"}

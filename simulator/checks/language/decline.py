@@ -91,9 +91,7 @@ _TAGGED_MOST = 6
 """Longest first sentence read as a tagged answer ("Every Sunday, yeah.")."""
 
 
-@register(
-    "declines_personal_question", "Personal question declined", severity="must", short="decline"
-)
+@register("declines_personal_question", "Personal question declined", severity="must")
 def declines_personal_question(ctx: CheckContext, params: NoParams) -> CheckResult:
     """A personal question is declined or redirected without disclosing the answer."""
     doc = Doc.of(ctx)

@@ -130,9 +130,7 @@ def _distinct(toks: Iterable[Token]) -> tuple[Token, ...]:
     return tuple({t.index: t for t in toks}.values())
 
 
-@register(
-    "keywords", "Key terms covered", params=KeywordsParams, severity="advice", short="key terms"
-)
+@register("keywords", "Key terms covered", params=KeywordsParams, severity="advice")
 def keywords(ctx: CheckContext, params: KeywordsParams) -> CheckResult:
     """The scenario's terms are said (any, all, or at least min_count), with stemming."""
     toks = tokens(ctx.transcript)

@@ -148,7 +148,7 @@ def _past(word: str) -> bool:
     return len(word) >= 5 and word.endswith("ed") and not word.endswith("eed")
 
 
-@register("names_lesson", "Concrete lesson named", severity="must", short="lesson")
+@register("names_lesson", "Concrete lesson named", severity="must")
 def names_lesson(ctx: CheckContext, params: NoParams) -> CheckResult:
     """States a concrete next-time action, not a vague resolution."""
     concrete, vague = lesson_hits(Doc.of(ctx), ctx.prompt)

@@ -65,7 +65,7 @@ def _exclaimed(toks: Sequence[Token], i: int) -> bool:
     return sentence_start and toks[i].text.rstrip().endswith((",", "!"))
 
 
-@register("no_profanity", "No profanity", general=True, severity="advice", short="clean language")
+@register("no_profanity", "No profanity", general=True, severity="advice")
 def no_profanity(ctx: CheckContext, params: NoParams) -> CheckResult:
     """No swear words, censored forms included."""
     found = profanities(tokens(ctx.transcript))

@@ -48,7 +48,7 @@ def recovery_hits(doc: Doc) -> list[Hit]:
     return sorted(hits, key=lambda h: h.start)
 
 
-@register("recovery_line", "Recovery line used", severity="must", short="reset line")
+@register("recovery_line", "Recovery line used", severity="must")
 def recovery_line(ctx: CheckContext, params: NoParams) -> CheckResult:
     """A reset or repair line is used ("can we start again", "let me rephrase that")."""
     hits = recovery_hits(Doc.of(ctx))

@@ -26,7 +26,7 @@ def _sincere(doc: Doc, hit: Hit) -> bool:
     return not _CONCESSION.match(doc.text[hit.end :])
 
 
-@register("takes_responsibility", "Takes responsibility", severity="must", short="owns the mistake")
+@register("takes_responsibility", "Takes responsibility", severity="must")
 def takes_responsibility(ctx: CheckContext, params: NoParams) -> CheckResult:
     """Owns the mistake, or states the facts without blaming anyone.
 

@@ -63,7 +63,6 @@ _PAST_STATES = frozenset({"was", "were", "had"})
     "star_structure",
     "STAR story: situation, action, result",
     severity="must",
-    short="STAR story",
 )
 def star_structure(ctx: CheckContext, params: NoParams) -> CheckResult:
     """The story has situation, task/action and result markers."""
