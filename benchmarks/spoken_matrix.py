@@ -649,6 +649,31 @@ def babble_pool(out: Path, speaker: Speaker) -> list[Samples]:
     return pool
 
 
+def plan_problems(items: Sequence[Item]) -> list[str]:
+    """What is wrong with a plan: a held-out voice or profile in dev, a thin condition x truth."""
+    problems = [
+        f"{i.file}: blind voice or profile in dev"
+        for i in items
+        if i.split == "dev" and (i.voice in BLIND_VOICES or i.profile == BLIND_PROFILE)
+    ]
+    problems += [
+        f"{i.file}: a blind file with neither a blind voice nor the blind profile"
+        for i in items
+        if i.split == "blind" and i.voice not in BLIND_VOICES and i.profile != BLIND_PROFILE
+    ]
+    for split in PER_CONDITION:
+        for condition in CONDITIONS:
+            for check in ("says_name", "says_phone"):
+                for truth in ("pass", "fail"):
+                    n = sum(
+                        i.split == split and i.condition == condition and i.truth()[check] == truth
+                        for i in items
+                    )
+                    if n < 20:
+                        problems.append(f"{split} {condition} {check}={truth}: only {n} files")
+    return problems
+
+
 def _plan_digest(items: Sequence[Item]) -> str:
     rows = "\n".join(json.dumps(i.manifest_row(), sort_keys=True) for i in items)
     return hashlib.sha256(rows.encode()).hexdigest()[:16]
@@ -708,6 +733,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if os.nice(0) < 10:
         os.nice(10 - os.nice(0))
     items = plan()
+    problems = plan_problems(items)
+    if problems:
+        sys.stderr.write("the plan is broken: " + "; ".join(problems[:5]) + "\n")
+        return 1
     stamp = args.out / "matrix.json"
     digest = _plan_digest(items)
     if stamp.is_file() and json.loads(stamp.read_text())["plan"] != digest:
