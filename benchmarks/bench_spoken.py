@@ -326,6 +326,33 @@ def summary(outcomes: Sequence[Outcome]) -> list[str]:
     )
     lines += _table(["case", *conditions, "all"], false_rows)
 
+    voices = sorted({o.row["voice"] for o in outcomes})
+    lines += ["", "Per voice (said right and accepted):"]
+    lines += _table(
+        ["voice", "number accepted", "full name accepted"],
+        [
+            [
+                v,
+                cell("says_phone", voice=v, truth_says_phone="pass"),
+                cell("says_name", voice=v, truth_says_name="pass"),
+            ]
+            for v in voices
+        ],
+    )
+
+    wrong = [
+        (o, c)
+        for o in outcomes
+        for c in ("says_name", "says_phone")
+        if o.status(c) == "pass" and o.row["truth"][c] == "fail"
+    ]
+    if wrong:
+        lines += ["", "The false passes:"]
+        for o, c in wrong:
+            lines.append(f"  {c} {o.row['file']}: {o.checks[c]['evidence']}")
+            lines.append(f"    said:  {o.row['text']}")
+            lines.append(f"    heard: {o.transcript}")
+
     others = Counter(
         (check, o.status(check))
         for o in outcomes
@@ -420,13 +447,25 @@ def verify_cli(runner: Runner, outcomes: Sequence[Outcome], folder: Path, count:
 # -- main ---------------------------------------------------------------------------------------
 
 
-def load_rows(folder: Path, split: str) -> tuple[list[dict[str, Any]], int]:
-    """The split's manifest rows whose file exists, and how many are planned but missing."""
+def _matches(row: dict[str, Any], only: Sequence[str]) -> bool:
+    for condition in only:
+        key, _, wanted = condition.partition("=")
+        value = row["truth"].get(key[6:]) if key.startswith("truth.") else row.get(key)
+        if str(value) not in wanted.split(","):
+            return False
+    return True
+
+
+def load_rows(
+    folder: Path, split: str, only: Sequence[str] = ()
+) -> tuple[list[dict[str, Any]], int]:
+    """The split's manifest rows (matching every KEY=VALUE[,VALUE] of ONLY) whose file exists,
+    and how many such rows are planned but not built."""
     manifest = folder / "manifest.jsonl"
     if not manifest.is_file():
         raise SystemExit(f"{manifest} not found: build it with benchmarks/spoken_matrix.py")
     rows = [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines() if line]
-    rows = [r for r in rows if r["split"] == split]
+    rows = [r for r in rows if r["split"] == split and _matches(r, only)]
     present = [r for r in rows if (folder / r["file"]).is_file()]
     return present, len(rows) - len(present)
 
@@ -456,12 +495,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--model", help="Whisper model name or path (default: the CLI's)")
     parser.add_argument("--jobs", type=int, default=1, help="processes (timings need 1)")
     parser.add_argument("--json-out", type=Path, help="write per-file results here")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="KEY=V[,V]",
+        help="only files whose manifest KEY (condition, voice, number_style, name_style, "
+        "rate_wpm, truth.says_phone, …) is one of the values; repeatable",
+    )
     parser.add_argument("--verify-cli", type=int, default=0, metavar="N", help="check N via CLI")
     args = parser.parse_args(argv)
 
     import simulator
 
-    rows, missing = load_rows(args.folder, args.split)
+    rows, missing = load_rows(args.folder, args.split, args.only)
     if args.limit is not None:
         rows = rows[: args.limit]
     if not rows:
@@ -491,6 +538,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ) as pool:
             outcomes = list(pool.map(_worker_run, rows, [args.folder] * len(rows)))
     lines = summary(outcomes)
+    if args.jobs > 1:
+        lines.append("(--jobs > 1: the times include each process's model load and shared cores)")
     lines.append("")
     lines.append(
         f"false passes (says_name + says_phone): {false_pass_count(outcomes)}; "
