@@ -99,6 +99,11 @@ class Runner:
         self._profiles_dir = profiles_dir
         self._transcribe_seconds = 0.0
         made: dict[tuple[str, str | None], Any] = {}
+        if not hasattr(cli, "_make_transcriber"):
+            raise SystemExit(
+                "simulator.cli has no _make_transcriber: teach bench_spoken.py how the CLI "
+                "now makes its transcriber, so the model is still loaded once"
+            )
         original: Callable[[str, str | None], Any] = cli._make_transcriber
 
         def make_once(engine_name: str, model_name: str | None) -> Any:
