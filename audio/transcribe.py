@@ -255,29 +255,45 @@ def _shifted(segment: Segment, offset: float) -> Segment:
     )
 
 
+COMPUTE_TYPE_ENV = "MOCKCALL_COMPUTE_TYPE"
+"""Environment variable naming the CTranslate2 compute type (int8, int8_float32, float32)."""
+CPU_THREADS_ENV = "MOCKCALL_CPU_THREADS"
+"""Environment variable giving faster-whisper's CPU thread count."""
+
+
+def _env_threads() -> int:
+    """MOCKCALL_CPU_THREADS as a positive int, 0 when unset or not a positive number."""
+    value = os.environ.get(CPU_THREADS_ENV, "").strip()
+    return int(value) if value.isdigit() else 0
+
+
 class FasterWhisperTranscriber:
     """Transcribes with faster-whisper (CTranslate2); the model loads once, on first use."""
 
     engine = "faster-whisper"
 
     def __init__(
-        self, model: str | None = None, compute_type: str = "int8", cpu_threads: int = 0
+        self, model: str | None = None, compute_type: str | None = None, cpu_threads: int = 0
     ) -> None:
         """Resolve the model now (so a bad setting fails early) and load it on first use.
 
         Args:
             model: None or "tiny.en" for the bundled weights, another cached name, or a directory.
-            compute_type: CTranslate2 compute type; int8 is fastest on CPUs.
-            cpu_threads: CPU threads for the engine; 0 means one per core.
+            compute_type: CTranslate2 compute type; None reads MOCKCALL_COMPUTE_TYPE, else int8
+                (fastest on CPUs).
+            cpu_threads: CPU threads for the engine; 0 reads MOCKCALL_CPU_THREADS, else one per
+                core up to 4.
 
         Raises:
             AudioModelError: the model is not on this machine or is damaged.
         """
         self.model_name = model or "tiny.en"
         self.model_path = resolve_model(model)
-        self.compute_type = compute_type
+        # The environment overrides let the whole suite run under another compute type or thread
+        # count, to find tests that depend on one CPU's exact int8 output.
+        self.compute_type = compute_type or os.environ.get(COMPUTE_TYPE_ENV) or "int8"
         # CTranslate2's own default is 4 threads, which oversubscribes small machines.
-        self.cpu_threads = cpu_threads or min(os.cpu_count() or 1, 4)
+        self.cpu_threads = cpu_threads or _env_threads() or min(os.cpu_count() or 1, 4)
         self._model: Any = None
         self._lock = threading.Lock()
 
