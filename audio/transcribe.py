@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 import numpy as np
 
 from audio.models import AudioModelError, openai_checkpoint, resolve_model
-from audio.transcript import Segment, Transcript, Word
+from audio.transcript import Segment, SpeechMap, Transcript, Word, joined_words, merged_speech
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -67,6 +67,25 @@ _GAP_MIN_S = 1.0
 _GAP_PAD_S = 0.2
 # No spoken word takes longer than this; a longer timing is the decoder's, not the speaker's.
 _LONGEST_WORD_S = 1.0
+# Whisper's own estimate that a 30 s window holds no speech. On babble, hum and noise that VAD
+# let through, tiny.en still writes text ("So, um, I'm, I'm, I'm…", "I'm Jordan Rivera and I'm a
+# member…") with a no-speech probability of 0.54-0.89; real speech, even at 10 dB SNR in white
+# noise or babble, stays at or below 0.13 (measured on espeak-ng and piper voices).
+_NO_SPEECH_PROB = 0.4
+# The speech map: Silero VAD without padding (its own edges are ~30-60 ms late), each edge then
+# moved to where the audio's energy crosses a level above the recording's noise floor.
+_MAP_VAD_OPTIONS: dict[str, Any] = {
+    "min_silence_duration_ms": 100,
+    "speech_pad_ms": 0,
+    "min_speech_duration_ms": 50,
+}
+_MAP_FRAME_S = 0.01
+# How far (seconds) an edge may move from where Silero put it.
+_MAP_REACH_S = 0.25
+# Speech is this many dB above the noise floor (the median energy outside Silero's speech)...
+_MAP_ABOVE_FLOOR_DB = 6.0
+# ...and never more than this far below the loudest frame (digital silence has no floor).
+_MAP_BELOW_PEAK_DB = 50.0
 
 
 class Transcriber(Protocol):
@@ -144,6 +163,42 @@ def _speech_regions(audio: NDArray[np.float32], **options: Any) -> list[dict[str
         return []
     regions: list[dict[str, int]] = get_speech_timestamps(audio, VadOptions(**options))
     return regions
+
+
+def speech_map(audio: NDArray[np.float32]) -> SpeechMap:
+    """Where AUDIO (16 kHz) holds speech, as (start, end) seconds, edges within a few hundredths.
+
+    Silero VAD decides what is speech; the frame energy decides exactly where each stretch begins
+    and ends. Pauses and the answer's first sound are measured on this, not on Whisper's word
+    times, which can be 0.2-0.4 s off.
+    """
+    regions = _speech_regions(audio, **_MAP_VAD_OPTIONS)
+    if not regions:
+        return ()
+    frame = int(_MAP_FRAME_S * SAMPLE_RATE)
+    count = len(audio) // frame
+    if count < 3:
+        return tuple((r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE) for r in regions)
+    power = np.square(audio[: count * frame], dtype=np.float64).reshape(count, frame).mean(axis=1)
+    level = 10 * np.log10(np.convolve(power, np.ones(3) / 3, mode="same") + 1e-12)
+    inside = np.zeros(count, dtype=bool)
+    for r in regions:
+        inside[r["start"] // frame : r["end"] // frame + 1] = True
+    outside = level[~inside]
+    floor = float(np.median(outside)) if len(outside) >= 10 else float(level.min())
+    threshold = max(floor + _MAP_ABOVE_FLOOR_DB, float(level.max()) - _MAP_BELOW_PEAK_DB)
+    reach = int(_MAP_REACH_S / _MAP_FRAME_S)
+    edges: list[tuple[float, float]] = []
+    for r in regions:
+        first, last = r["start"] // frame, r["end"] // frame
+        lo, hi = max(0, first - reach), min(count, first + reach)
+        loud = np.flatnonzero(level[lo:hi] > threshold)
+        start = (lo + int(loud[0])) * _MAP_FRAME_S if len(loud) else r["start"] / SAMPLE_RATE
+        lo, hi = max(0, last - reach), min(count, last + reach)
+        loud = np.flatnonzero(level[lo:hi] > threshold)
+        end = (lo + int(loud[-1]) + 1) * _MAP_FRAME_S if len(loud) else r["end"] / SAMPLE_RATE
+        edges.append((round(start, 3), round(max(start, end), 3)))
+    return merged_speech([tuple(edges)], gap=0.0)
 
 
 def _find_cut(
@@ -230,13 +285,16 @@ def _uncovered_speech(
     return gaps
 
 
-def _word(text: str, start: float, end: float, probability: float) -> Word:
-    return Word(text.strip(), round(float(start), 3), round(float(end), 3), float(probability))
+def _piece(
+    text: str, start: float, end: float, probability: float
+) -> tuple[str, float, float, float]:
+    """One of the recogniser's word pieces, times rounded to milliseconds (see joined_words)."""
+    return text, round(float(start), 3), round(float(end), 3), float(probability)
 
 
-def _segment(text: str, words: Iterable[Word]) -> Segment | None:
-    """A segment from its words, or None when it has no words or is too fast to be speech."""
-    kept = tuple(w for w in words if w.text)
+def _segment(text: str, pieces: Iterable[tuple[str, float, float, float]]) -> Segment | None:
+    """A segment from its word pieces, or None when it has no words or is too fast to be speech."""
+    kept = tuple(joined_words(pieces))
     if not kept or kept[-1].end - kept[0].start < _MIN_SECONDS_PER_WORD * len(kept):
         return None
     return Segment(text.strip(), kept[0].start, kept[-1].end, kept)
@@ -265,6 +323,12 @@ def _env_threads() -> int:
     """MOCKCALL_CPU_THREADS as a positive int, 0 when unset or not a positive number."""
     value = os.environ.get(CPU_THREADS_ENV, "").strip()
     return int(value) if value.isdigit() else 0
+
+
+def _transcript(samples: NDArray[np.float32], segments: list[Segment]) -> Transcript:
+    """The transcript of SAMPLES from its segments, with the audio's speech map when words exist."""
+    speech = speech_map(samples) if segments else ()
+    return Transcript.from_segments(segments, len(samples) / SAMPLE_RATE, speech)
 
 
 class FasterWhisperTranscriber:
@@ -340,7 +404,7 @@ class FasterWhisperTranscriber:
                 if not _looping(seg)
             ]
         segments.sort(key=lambda seg: seg.start)
-        return Transcript.from_segments(segments, len(samples) / SAMPLE_RATE)
+        return _transcript(samples, segments)
 
     def _decode(self, samples: NDArray[np.float32], prompt: str | None) -> list[Segment]:
         """One pass of the batched pipeline over SAMPLES: its segments that hold real speech."""
@@ -364,9 +428,10 @@ class FasterWhisperTranscriber:
             segments = [
                 _segment(
                     raw.text,
-                    (_word(w.word, w.start, w.end, w.probability) for w in raw.words or ()),
+                    (_piece(w.word, w.start, w.end, w.probability) for w in raw.words or ()),
                 )
                 for raw in raw_segments
+                if raw.no_speech_prob <= _NO_SPEECH_PROB
             ]
         return [seg for seg in segments if seg is not None]
 
@@ -461,14 +526,16 @@ class OpenAIWhisperTranscriber:
                 )
                 timeline = _SpeechTimeline(meta["segments"])
                 for raw in result["segments"]:
-                    words = (
-                        timeline.word(w["word"], w["start"], w["end"], w["probability"])
+                    if raw.get("no_speech_prob", 0.0) > _NO_SPEECH_PROB:
+                        continue
+                    pieces = (
+                        timeline.piece(w["word"], w["start"], w["end"], w["probability"])
                         for w in raw.get("words", ())
                     )
-                    segment = _segment(raw["text"], words)
+                    segment = _segment(raw["text"], pieces)
                     if segment is not None:
                         segments.append(segment)
-        return Transcript.from_segments(segments, len(samples) / SAMPLE_RATE)
+        return _transcript(samples, segments)
 
 
 class _SpeechTimeline:
@@ -483,13 +550,15 @@ class _SpeechTimeline:
             joined += region["end"] - region["start"]
             self._ends.append(joined / SAMPLE_RATE)
 
-    def word(self, text: str, start: float, end: float, probability: float) -> Word:
+    def piece(
+        self, text: str, start: float, end: float, probability: float
+    ) -> tuple[str, float, float, float]:
         # Both ends use the region holding the word's middle, as faster-whisper does, so a word is
         # never stretched across removed silence.
         middle = (float(start) + float(end)) / 2
         index = next((i for i, e in enumerate(self._ends) if middle < e), len(self._ends) - 1)
         shift = self._shifts[index]
-        return _word(text, float(start) + shift, float(end) + shift, probability)
+        return _piece(text, float(start) + shift, float(end) + shift, probability)
 
 
 def _require_openai_whisper() -> None:
@@ -564,6 +633,7 @@ class IncrementalTranscriber:
         self._total = 0
         self._examined = 0
         self._segments: list[Segment] = []
+        self._speech: list[SpeechMap] = []
         self._unreported: list[Segment] = []
         self._busy = False
         self._stopping = False
@@ -623,7 +693,8 @@ class IncrementalTranscriber:
         start, rest = self._take(None)
         if len(rest):
             self._transcribe_chunk(start, rest)
-        return Transcript.from_segments(self._segments, self._total / SAMPLE_RATE)
+        speech = merged_speech(self._speech) if self._segments else ()
+        return Transcript.from_segments(self._segments, self._total / SAMPLE_RATE, speech)
 
     def cancel(self) -> None:
         """Stop the background thread without transcribing the rest (the take was discarded)."""
@@ -677,7 +748,10 @@ class IncrementalTranscriber:
 
     def _transcribe_chunk(self, start: int, chunk: NDArray[np.float32]) -> None:
         transcript = self.transcriber.transcribe(chunk, prompt=self.prompt)
-        shifted = [_shifted(s, start / SAMPLE_RATE) for s in transcript.segments]
+        offset = start / SAMPLE_RATE
+        shifted = [_shifted(s, offset) for s in transcript.segments]
+        speech = tuple((round(a + offset, 3), round(b + offset, 3)) for a, b in transcript.speech)
         with self._cond:
             self._segments.extend(shifted)
+            self._speech.append(speech)
             self._unreported.extend(shifted)
