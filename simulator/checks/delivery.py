@@ -242,9 +242,10 @@ def within_time(ctx: CheckContext, params: WithinTimeParams) -> CheckResult:
     toks = tokens(ctx.transcript)
     limit = params.max_seconds if params.max_seconds is not None else ctx.time_limit
     if not toks:
-        return _result(
-            "within_time", "fail", "nothing was said", "Give an answer, even a short one."
-        )
+        # From audio, an empty transcript means no speech was heard (babble, hum and noise give
+        # none either), not that the transcriber failed.
+        nothing = "no speech heard" if ctx.transcript.timed else "nothing was said"
+        return _result("within_time", "fail", nothing, "Give an answer, even a short one.")
     if len(toks) < MIN_WORDS:
         return _result(
             "within_time",
