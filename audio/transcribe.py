@@ -82,8 +82,12 @@ _MAP_VAD_OPTIONS: dict[str, Any] = {
 _MAP_FRAME_S = 0.01
 # How far (seconds) an edge may move from where Silero put it.
 _MAP_REACH_S = 0.25
-# Speech is this many dB above the noise floor (the median energy outside Silero's speech)...
-_MAP_ABOVE_FLOOR_DB = 6.0
+# How far an end may move earlier than Silero's: its ends run 30-60 ms late in clean audio, but
+# in noise a word's fading end sinks below the energy threshold while Silero still hears it.
+_MAP_END_SHRINK_S = 0.04
+# Speech is this many dB above the noise floor (the median energy outside Silero's speech; a
+# steady noise's 30 ms energy varies by well under 1 dB)...
+_MAP_ABOVE_FLOOR_DB = 3.0
 # ...and never more than this far below the loudest frame (digital silence has no floor).
 _MAP_BELOW_PEAK_DB = 50.0
 
@@ -197,6 +201,7 @@ def speech_map(audio: NDArray[np.float32]) -> SpeechMap:
         lo, hi = max(0, last - reach), min(count, last + reach)
         loud = np.flatnonzero(level[lo:hi] > threshold)
         end = (lo + int(loud[-1]) + 1) * _MAP_FRAME_S if len(loud) else r["end"] / SAMPLE_RATE
+        end = max(end, r["end"] / SAMPLE_RATE - _MAP_END_SHRINK_S)
         edges.append((round(start, 3), round(max(start, end), 3)))
     return merged_speech([tuple(edges)], gap=0.0)
 
@@ -240,15 +245,24 @@ def _find_cut(
 
 
 def _without_stretched_marks(segment: Segment) -> Segment:
-    """The segment without punctuation-only "words" the decoder stretched over skipped speech."""
-    kept = tuple(
-        w
-        for w in segment.words
-        if any(ch.isalnum() for ch in w.text) or w.end - w.start <= _LONGEST_WORD_S
-    )
-    if len(kept) == len(segment.words) or not kept:
+    """The segment without the times the decoder stretched over speech it skipped.
+
+    When tiny.en loses its place it times a word over many seconds ("have" 19.86-24.86 s) or
+    leaves a bare "-" stretched there: that time is the decoder's, not the speaker's, and
+    counting it as covering speech hid the rest of the answer from the second decode. A bare
+    mark is dropped; a word keeps its text and is cut to the longest a word takes (a digit group
+    about a second per digit: "617-555-0142" is one word).
+    """
+    kept: list[Word] = []
+    for w in segment.words:
+        longest = _LONGEST_WORD_S * max(1, sum(ch.isdigit() for ch in w.text))
+        if w.end - w.start <= longest:
+            kept.append(w)
+        elif any(ch.isalnum() for ch in w.text):
+            kept.append(Word(w.text, w.start, round(w.start + longest, 3), w.probability))
+    if kept == list(segment.words) or not kept:
         return segment
-    return Segment(segment.text, kept[0].start, kept[-1].end, kept)
+    return Segment(segment.text, kept[0].start, kept[-1].end, tuple(kept))
 
 
 def _looping(segment: Segment) -> bool:

@@ -159,20 +159,24 @@ class Pause:
 
 
 def _speech_regions(transcript: Transcript, toks: Sequence[Token]) -> SpeechMap:
-    """The transcript's speech map from the first word's region to the last word's, or ().
+    """The stretches of the transcript's speech map that belong to the answer, or ().
 
-    Only regions that reach the words count: a cough before the first word or a noise after the
-    last is not part of the answer. () when the transcript has no map (typed, or stored before
-    maps existed) or its map does not meet the words, and word times are used instead.
+    A region belongs when a word lies in it, or when it is long enough to be speech
+    (_MIN_SPEECH_S) even if Whisper wrote no word for it (it sometimes drops a whole phrase):
+    a click or a cough is shorter. () when the transcript has no map (typed, or stored before
+    maps existed) or no word meets it; the checks then use word times.
     """
-    if not transcript.speech or not toks or toks[0].start is None or toks[-1].end is None:
+    timed = [t for t in toks if t.start is not None and t.end is not None]
+    if not transcript.speech or not timed:
         return ()
     regions = transcript.speech
-    first = _region_of(regions, toks[0].start, toks[0].end or toks[0].start)
-    last = _region_of(regions, toks[-1].start or toks[-1].end, toks[-1].end)
-    if first is None or last is None or last < first:
+    with_words = {_region_of(regions, t.start or 0.0, t.end or 0.0) for t in timed}
+    with_words.discard(None)
+    if not with_words:
         return ()
-    return regions[first : last + 1]
+    return tuple(
+        r for i, r in enumerate(regions) if i in with_words or r[1] - r[0] >= _MIN_SPEECH_S
+    )
 
 
 def _region_of(regions: SpeechMap, start: float, end: float) -> int | None:
@@ -193,6 +197,8 @@ def _region_of(regions: SpeechMap, start: float, end: float) -> int | None:
 
 _WORD_SLACK_S = 0.5
 """Whisper's word times may be this far outside the speech they stand for."""
+_MIN_SPEECH_S = 0.3
+"""A speech region at least this long is part of the answer even without a word in it."""
 
 
 def speech_bounds(transcript: Transcript, toks: Sequence[Token]) -> tuple[float, float] | None:
@@ -227,12 +233,21 @@ def pauses(transcript: Transcript, toks: Sequence[Token]) -> list[Pause]:
             out.append(Pause(before, after, before.end, max(0.0, after.start - before.end)))
         return out
     found: list[Pause] = []
+    timed = [t for t in toks if t.start is not None and t.end is not None]
     for (_, end), (start, _) in zip(regions, regions[1:], strict=False):
+        # By time, not by index: after a second decode the words are not always in time order.
         middle = (end + start) / 2
-        later = [i for i, t in enumerate(toks) if (t.start or 0.0) >= middle]
-        following = later[0] if later else len(toks) - 1
-        preceding = max(0, following - 1)
-        found.append(Pause(toks[preceding], toks[following], end, round(start - end, 3)))
+        before = max(
+            (t for t in timed if (t.end or 0.0) <= middle),
+            key=lambda t: t.end or 0.0,
+            default=timed[0],
+        )
+        after = min(
+            (t for t in timed if (t.start or 0.0) >= middle),
+            key=lambda t: t.start or 0.0,
+            default=timed[-1],
+        )
+        found.append(Pause(before, after, end, round(start - end, 3)))
     return found
 
 
@@ -509,8 +524,13 @@ def long_pauses(ctx: CheckContext, params: LongPausesParams) -> CheckResult:
         f"{len(long)} pause{'s' if len(long) != 1 else ''} over {_secs(params.max_seconds)}: "
         + _list(listed),
         'Bridge a pause out loud ("Let me think about that for a second") instead of going silent.',
-        [Span(p.before.index, p.after.index, "pause") for p in long],
+        [_pause_span(p) for p in long],
     )
+
+
+def _pause_span(pause: Pause) -> Span:
+    first, last = sorted((pause.before.index, pause.after.index))
+    return Span(first, last, "pause")
 
 
 @register("first_word_latency", "Started promptly", params=FirstWordLatencyParams, general=True)
