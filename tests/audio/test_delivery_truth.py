@@ -196,3 +196,15 @@ def test_babble_alone_is_reported_as_no_speech(tmp_path: Path) -> None:
     checks = {c["id"]: c for c in step["checks"]}
     assert checks["within_time"]["evidence"] == "no speech heard"
     assert checks["first_word_latency"]["evidence"] == "no speech heard"
+
+
+@pytest.mark.parametrize("voice", ["en-us", "en-gb+f3", PIPER])
+def test_a_one_word_answer_is_not_taken_for_silence(
+    faster: FasterWhisperTranscriber, voice: str
+) -> None:
+    # Whisper's no-speech probability is highest on short speech (0.05-0.19 measured for "Yes."
+    # and "No."); the 0.4 cut must leave it a margin.
+    for said in ("Yes.", "No."):
+        answer = build([said], [], voice=voice, lead_in=2.0, tail=3.0)
+        transcript = heard(faster, answer)
+        assert len(transcript.words) == 1, (said, transcript.text)
