@@ -145,7 +145,6 @@ def test_espeak_voices_as_a_set(answers: dict[tuple[str, str], Path]) -> None:
                     misses.append(f"{voice_id} {key} {check_id}: {report.transcript.text}")
                 if want == "fail" and got[check_id] == "pass":
                     false_passes.append(f"{voice_id} {key} {check_id}: {report.transcript.text}")
-    print("SETRESULT", heard, misses)
     assert false_passes == []
     assert heard["says_name"] >= 10 and heard["says_phone"] >= 10, (heard, misses)
 

@@ -360,6 +360,10 @@ def test_incremental_gives_the_same_words_as_batch_with_absolute_times(
     assert live_segments and live_segments[-1].end > 0.6 * len(audio) / SAMPLE_RATE
     assert live_segments == list(result.segments[: len(live_segments)])
     assert backlog <= IncrementalTranscriber.MAX_CHUNK_S + 1.0
+    # The speech map is measured chunk by chunk (cut in pauses) and joins into the batch's.
+    assert len(result.speech) == len(batch.speech) >= len(ANSWER_SENTENCES)
+    for live_region, batch_region in zip(result.speech, batch.speech, strict=True):
+        assert np.allclose(live_region, batch_region, atol=0.05), (live_region, batch_region)
 
 
 def test_incremental_accepts_blocks_at_the_device_rate(faster: FasterWhisperTranscriber) -> None:
