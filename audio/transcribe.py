@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 import numpy as np
 
 from audio.models import AudioModelError, openai_checkpoint, resolve_model
-from audio.transcript import Segment, Transcript, Word
+from audio.transcript import Segment, SpeechMap, Transcript, Word, joined_words, merged_speech
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -67,6 +67,29 @@ _GAP_MIN_S = 1.0
 _GAP_PAD_S = 0.2
 # No spoken word takes longer than this; a longer timing is the decoder's, not the speaker's.
 _LONGEST_WORD_S = 1.0
+# Whisper's own estimate that a 30 s window holds no speech. On babble, hum and noise that VAD
+# let through, tiny.en still writes text ("So, um, I'm, I'm, I'm…", "I'm Jordan Rivera and I'm a
+# member…") with a no-speech probability of 0.54-0.89; real speech, even at 10 dB SNR in white
+# noise or babble, stays at or below 0.13 (measured on espeak-ng and piper voices).
+_NO_SPEECH_PROB = 0.4
+# The speech map: Silero VAD without padding (its own edges are ~30-60 ms late), each edge then
+# moved to where the audio's energy crosses a level above the recording's noise floor.
+_MAP_VAD_OPTIONS: dict[str, Any] = {
+    "min_silence_duration_ms": 100,
+    "speech_pad_ms": 0,
+    "min_speech_duration_ms": 50,
+}
+_MAP_FRAME_S = 0.01
+# How far (seconds) an edge may move from where Silero put it.
+_MAP_REACH_S = 0.25
+# How far an end may move earlier than Silero's: its ends run 30-60 ms late in clean audio, but
+# in noise a word's fading end sinks below the energy threshold while Silero still hears it.
+_MAP_END_SHRINK_S = 0.04
+# Speech is this many dB above the noise floor (the median energy outside Silero's speech; a
+# steady noise's 30 ms energy varies by well under 1 dB)...
+_MAP_ABOVE_FLOOR_DB = 3.0
+# ...and never more than this far below the loudest frame (digital silence has no floor).
+_MAP_BELOW_PEAK_DB = 50.0
 
 
 class Transcriber(Protocol):
@@ -146,6 +169,43 @@ def _speech_regions(audio: NDArray[np.float32], **options: Any) -> list[dict[str
     return regions
 
 
+def speech_map(audio: NDArray[np.float32]) -> SpeechMap:
+    """Where AUDIO (16 kHz) holds speech, as (start, end) seconds, edges within a few hundredths.
+
+    Silero VAD decides what is speech; the frame energy decides exactly where each stretch begins
+    and ends. Pauses and the answer's first sound are measured on this, not on Whisper's word
+    times, which can be 0.2-0.4 s off.
+    """
+    regions = _speech_regions(audio, **_MAP_VAD_OPTIONS)
+    if not regions:
+        return ()
+    frame = int(_MAP_FRAME_S * SAMPLE_RATE)
+    count = len(audio) // frame
+    if count < 3:
+        return tuple((r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE) for r in regions)
+    power = np.square(audio[: count * frame], dtype=np.float64).reshape(count, frame).mean(axis=1)
+    level = 10 * np.log10(np.convolve(power, np.ones(3) / 3, mode="same") + 1e-12)
+    inside = np.zeros(count, dtype=bool)
+    for r in regions:
+        inside[r["start"] // frame : r["end"] // frame + 1] = True
+    outside = level[~inside]
+    floor = float(np.median(outside)) if len(outside) >= 10 else float(level.min())
+    threshold = max(floor + _MAP_ABOVE_FLOOR_DB, float(level.max()) - _MAP_BELOW_PEAK_DB)
+    reach = int(_MAP_REACH_S / _MAP_FRAME_S)
+    edges: list[tuple[float, float]] = []
+    for r in regions:
+        first, last = r["start"] // frame, r["end"] // frame
+        lo, hi = max(0, first - reach), min(count, first + reach)
+        loud = np.flatnonzero(level[lo:hi] > threshold)
+        start = (lo + int(loud[0])) * _MAP_FRAME_S if len(loud) else r["start"] / SAMPLE_RATE
+        lo, hi = max(0, last - reach), min(count, last + reach)
+        loud = np.flatnonzero(level[lo:hi] > threshold)
+        end = (lo + int(loud[-1]) + 1) * _MAP_FRAME_S if len(loud) else r["end"] / SAMPLE_RATE
+        end = max(end, r["end"] / SAMPLE_RATE - _MAP_END_SHRINK_S)
+        edges.append((round(start, 3), round(max(start, end), 3)))
+    return merged_speech([tuple(edges)], gap=0.0)
+
+
 def _find_cut(
     audio: NDArray[np.float32], earliest_s: float, latest_s: float
 ) -> tuple[int | None, bool]:
@@ -185,15 +245,24 @@ def _find_cut(
 
 
 def _without_stretched_marks(segment: Segment) -> Segment:
-    """The segment without punctuation-only "words" the decoder stretched over skipped speech."""
-    kept = tuple(
-        w
-        for w in segment.words
-        if any(ch.isalnum() for ch in w.text) or w.end - w.start <= _LONGEST_WORD_S
-    )
-    if len(kept) == len(segment.words) or not kept:
+    """The segment without the times the decoder stretched over speech it skipped.
+
+    When tiny.en loses its place it times a word over many seconds ("have" 19.86-24.86 s) or
+    leaves a bare "-" stretched there: that time is the decoder's, not the speaker's, and
+    counting it as covering speech hid the rest of the answer from the second decode. A bare
+    mark is dropped; a word keeps its text and is cut to the longest a word takes (a digit group
+    about a second per digit: "617-555-0142" is one word).
+    """
+    kept: list[Word] = []
+    for w in segment.words:
+        longest = _LONGEST_WORD_S * max(1, sum(ch.isdigit() for ch in w.text))
+        if w.end - w.start <= longest:
+            kept.append(w)
+        elif any(ch.isalnum() for ch in w.text):
+            kept.append(Word(w.text, w.start, round(w.start + longest, 3), w.probability))
+    if kept == list(segment.words) or not kept:
         return segment
-    return Segment(segment.text, kept[0].start, kept[-1].end, kept)
+    return Segment(segment.text, kept[0].start, kept[-1].end, tuple(kept))
 
 
 def _looping(segment: Segment) -> bool:
@@ -230,13 +299,16 @@ def _uncovered_speech(
     return gaps
 
 
-def _word(text: str, start: float, end: float, probability: float) -> Word:
-    return Word(text.strip(), round(float(start), 3), round(float(end), 3), float(probability))
+def _piece(
+    text: str, start: float, end: float, probability: float
+) -> tuple[str, float, float, float]:
+    """One of the recogniser's word pieces, times rounded to milliseconds (see joined_words)."""
+    return text, round(float(start), 3), round(float(end), 3), float(probability)
 
 
-def _segment(text: str, words: Iterable[Word]) -> Segment | None:
-    """A segment from its words, or None when it has no words or is too fast to be speech."""
-    kept = tuple(w for w in words if w.text)
+def _segment(text: str, pieces: Iterable[tuple[str, float, float, float]]) -> Segment | None:
+    """A segment from its word pieces, or None when it has no words or is too fast to be speech."""
+    kept = tuple(joined_words(pieces))
     if not kept or kept[-1].end - kept[0].start < _MIN_SECONDS_PER_WORD * len(kept):
         return None
     return Segment(text.strip(), kept[0].start, kept[-1].end, kept)
@@ -255,29 +327,51 @@ def _shifted(segment: Segment, offset: float) -> Segment:
     )
 
 
+COMPUTE_TYPE_ENV = "MOCKCALL_COMPUTE_TYPE"
+"""Environment variable naming the CTranslate2 compute type (int8, int8_float32, float32)."""
+CPU_THREADS_ENV = "MOCKCALL_CPU_THREADS"
+"""Environment variable giving faster-whisper's CPU thread count."""
+
+
+def _env_threads() -> int:
+    """MOCKCALL_CPU_THREADS as a positive int, 0 when unset or not a positive number."""
+    value = os.environ.get(CPU_THREADS_ENV, "").strip()
+    return int(value) if value.isdigit() else 0
+
+
+def _transcript(samples: NDArray[np.float32], segments: list[Segment]) -> Transcript:
+    """The transcript of SAMPLES from its segments, with the audio's speech map when words exist."""
+    speech = speech_map(samples) if segments else ()
+    return Transcript.from_segments(segments, len(samples) / SAMPLE_RATE, speech)
+
+
 class FasterWhisperTranscriber:
     """Transcribes with faster-whisper (CTranslate2); the model loads once, on first use."""
 
     engine = "faster-whisper"
 
     def __init__(
-        self, model: str | None = None, compute_type: str = "int8", cpu_threads: int = 0
+        self, model: str | None = None, compute_type: str | None = None, cpu_threads: int = 0
     ) -> None:
         """Resolve the model now (so a bad setting fails early) and load it on first use.
 
         Args:
             model: None or "tiny.en" for the bundled weights, another cached name, or a directory.
-            compute_type: CTranslate2 compute type; int8 is fastest on CPUs.
-            cpu_threads: CPU threads for the engine; 0 means one per core.
+            compute_type: CTranslate2 compute type; None reads MOCKCALL_COMPUTE_TYPE, else int8
+                (fastest on CPUs).
+            cpu_threads: CPU threads for the engine; 0 reads MOCKCALL_CPU_THREADS, else one per
+                core up to 4.
 
         Raises:
             AudioModelError: the model is not on this machine or is damaged.
         """
         self.model_name = model or "tiny.en"
         self.model_path = resolve_model(model)
-        self.compute_type = compute_type
+        # The environment overrides let the whole suite run under another compute type or thread
+        # count, to find tests that depend on one CPU's exact int8 output.
+        self.compute_type = compute_type or os.environ.get(COMPUTE_TYPE_ENV) or "int8"
         # CTranslate2's own default is 4 threads, which oversubscribes small machines.
-        self.cpu_threads = cpu_threads or min(os.cpu_count() or 1, 4)
+        self.cpu_threads = cpu_threads or _env_threads() or min(os.cpu_count() or 1, 4)
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -324,7 +418,7 @@ class FasterWhisperTranscriber:
                 if not _looping(seg)
             ]
         segments.sort(key=lambda seg: seg.start)
-        return Transcript.from_segments(segments, len(samples) / SAMPLE_RATE)
+        return _transcript(samples, segments)
 
     def _decode(self, samples: NDArray[np.float32], prompt: str | None) -> list[Segment]:
         """One pass of the batched pipeline over SAMPLES: its segments that hold real speech."""
@@ -348,9 +442,10 @@ class FasterWhisperTranscriber:
             segments = [
                 _segment(
                     raw.text,
-                    (_word(w.word, w.start, w.end, w.probability) for w in raw.words or ()),
+                    (_piece(w.word, w.start, w.end, w.probability) for w in raw.words or ()),
                 )
                 for raw in raw_segments
+                if raw.no_speech_prob <= _NO_SPEECH_PROB
             ]
         return [seg for seg in segments if seg is not None]
 
@@ -445,14 +540,16 @@ class OpenAIWhisperTranscriber:
                 )
                 timeline = _SpeechTimeline(meta["segments"])
                 for raw in result["segments"]:
-                    words = (
-                        timeline.word(w["word"], w["start"], w["end"], w["probability"])
+                    if raw.get("no_speech_prob", 0.0) > _NO_SPEECH_PROB:
+                        continue
+                    pieces = (
+                        timeline.piece(w["word"], w["start"], w["end"], w["probability"])
                         for w in raw.get("words", ())
                     )
-                    segment = _segment(raw["text"], words)
+                    segment = _segment(raw["text"], pieces)
                     if segment is not None:
                         segments.append(segment)
-        return Transcript.from_segments(segments, len(samples) / SAMPLE_RATE)
+        return _transcript(samples, segments)
 
 
 class _SpeechTimeline:
@@ -467,13 +564,15 @@ class _SpeechTimeline:
             joined += region["end"] - region["start"]
             self._ends.append(joined / SAMPLE_RATE)
 
-    def word(self, text: str, start: float, end: float, probability: float) -> Word:
+    def piece(
+        self, text: str, start: float, end: float, probability: float
+    ) -> tuple[str, float, float, float]:
         # Both ends use the region holding the word's middle, as faster-whisper does, so a word is
         # never stretched across removed silence.
         middle = (float(start) + float(end)) / 2
         index = next((i for i, e in enumerate(self._ends) if middle < e), len(self._ends) - 1)
         shift = self._shifts[index]
-        return _word(text, float(start) + shift, float(end) + shift, probability)
+        return _piece(text, float(start) + shift, float(end) + shift, probability)
 
 
 def _require_openai_whisper() -> None:
@@ -549,6 +648,7 @@ class IncrementalTranscriber:
         self._total = 0
         self._examined = 0
         self._segments: list[Segment] = []
+        self._speech: list[SpeechMap] = []
         self._unreported: list[Segment] = []
         self._busy = False
         self._stopping = False
@@ -608,7 +708,8 @@ class IncrementalTranscriber:
         start, rest = self._take(None)
         if len(rest):
             self._transcribe_chunk(start, rest)
-        return Transcript.from_segments(self._segments, self._total / SAMPLE_RATE)
+        speech = merged_speech(self._speech) if self._segments else ()
+        return Transcript.from_segments(self._segments, self._total / SAMPLE_RATE, speech)
 
     def cancel(self) -> None:
         """Stop the background thread without transcribing the rest (the take was discarded)."""
@@ -662,7 +763,10 @@ class IncrementalTranscriber:
 
     def _transcribe_chunk(self, start: int, chunk: NDArray[np.float32]) -> None:
         transcript = self.transcriber.transcribe(chunk, prompt=self.prompt)
-        shifted = [_shifted(s, start / SAMPLE_RATE) for s in transcript.segments]
+        offset = start / SAMPLE_RATE
+        shifted = [_shifted(s, offset) for s in transcript.segments]
+        speech = tuple((round(a + offset, 3), round(b + offset, 3)) for a, b in transcript.speech)
         with self._cond:
             self._segments.extend(shifted)
+            self._speech.append(speech)
             self._unreported.extend(shifted)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 _WORD_RE = re.compile(r"\S+")
+
+SpeechMap = tuple[tuple[float, float], ...]
+"""Stretches of the audio that hold speech, as (start, end) seconds, in order, not overlapping."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,9 @@ class Transcript:
     """Length of the answer's audio in seconds, None for typed answers."""
     segments: tuple[Segment, ...] = field(default=())
     """The recogniser's segments, empty for typed answers."""
+    speech: SpeechMap = field(default=())
+    """Where the audio holds speech, measured on the audio itself (tighter than word times,
+    which Whisper only estimates); empty for typed answers and transcripts stored before it."""
 
     @classmethod
     def from_text(cls, text: str) -> Transcript:
@@ -58,11 +65,20 @@ class Transcript:
         return cls(text=text.strip(), words=words, timed=False)
 
     @classmethod
-    def from_segments(cls, segments: list[Segment], duration: float | None) -> Transcript:
+    def from_segments(
+        cls, segments: list[Segment], duration: float | None, speech: SpeechMap = ()
+    ) -> Transcript:
         """Join timed segments into one transcript."""
         words = tuple(w for s in segments for w in s.words)
         text = " ".join(s.text.strip() for s in segments if s.text.strip())
-        return cls(text=text, words=words, timed=True, duration=duration, segments=tuple(segments))
+        return cls(
+            text=text,
+            words=words,
+            timed=True,
+            duration=duration,
+            segments=tuple(segments),
+            speech=speech,
+        )
 
     @property
     def speech_start(self) -> float | None:
@@ -73,3 +89,44 @@ class Transcript:
     def speech_end(self) -> float | None:
         """Time the last word ends, None when nothing timed was said."""
         return self.words[-1].end if self.timed and self.words else None
+
+
+def joined_words(pieces: Iterable[tuple[str, float, float, float]]) -> list[Word]:
+    """Words from a recogniser's pieces (text with its leading space, start, end, probability).
+
+    Whisper starts a new "word" at every punctuation token, so "617-555-0142" arrives as " 617",
+    "-555", "-0142" and "4,000" as " 4", ",000"; only a piece with a leading space starts a word.
+    A piece without one continues the word before it: the text reads as written ("617-555-0142",
+    "self-service"), the word spans all its pieces, and its probability is its least sure piece's.
+    """
+    words: list[Word] = []
+    for text, start, end, probability in pieces:
+        piece = text.strip()
+        if not piece:
+            continue
+        if words and not text[:1].isspace():
+            last = words[-1]
+            if any(ch.isalnum() for ch in piece):
+                end, probability = max(last.end, end), min(last.probability, probability)
+            else:
+                # A bare "-" where the decoder stopped is stretched over the speech it skipped:
+                # it joins the text, not the timing.
+                end, probability = last.end, last.probability
+            words[-1] = Word(last.text + piece, last.start, end, probability)
+        else:
+            words.append(Word(piece, start, end, probability))
+    return words
+
+
+def merged_speech(maps: Sequence[SpeechMap], gap: float = 0.02) -> SpeechMap:
+    """Speech maps of consecutive pieces of audio (times already absolute) as one map.
+
+    Regions closer than gap seconds are one region: a piece cut inside speech splits it in two.
+    """
+    out: list[tuple[float, float]] = []
+    for start, end in sorted(r for m in maps for r in m):
+        if out and start - out[-1][1] <= gap:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return tuple(out)

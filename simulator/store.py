@@ -19,7 +19,7 @@ from audio.transcript import Segment, Transcript, Word
 from simulator import locations
 from simulator.checks.base import SEVERITIES, CheckResult, Severity, Span
 from simulator.checks.lexicon import HESITATIONS
-from simulator.checks.text import normalize_word
+from simulator.checks.text import normalize_word, spoken_word_count, tokens
 from simulator.errors import UserError
 from simulator.safe_io import terminal_safe
 
@@ -233,7 +233,7 @@ class TakeStats:
     duration: float | None
     """Seconds of recorded audio (None for typed answers)."""
     words: int
-    """Words said (bare punctuation not counted)."""
+    """Words said, numbers counted as spoken ("617-555-0142" is ten; bare punctuation none)."""
     speech_seconds: float | None
     """Seconds from the first word's start to the last word's end; None when untimed."""
     wpm: float | None
@@ -359,7 +359,8 @@ def take_stats(take: TakeRecord) -> TakeStats:
     speech: float | None = None
     fillers = 0
     if transcript is not None:
-        counted = sum(1 for w in transcript.words if normalize_word(w.text))
+        # The same count as the pace check, so the trend and the check agree.
+        counted = spoken_word_count(tokens(transcript))
         start, end = transcript.speech_start, transcript.speech_end
         if start is not None and end is not None and end > start:
             speech = end - start

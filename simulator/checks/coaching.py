@@ -29,7 +29,7 @@ from simulator.checks.coaching_phrases import (
 )
 from simulator.checks.delivery import HESITATIONS, MIN_RATE_MINUTES, TYPED_WPM, speech_seconds
 from simulator.checks.registry import register
-from simulator.checks.text import Token, fmt_time, quote, span, tokens, words_of
+from simulator.checks.text import Token, fmt_time, quote, span, spoken_word_count, tokens, words_of
 
 MAX_LISTED = 6
 """Most moments quoted one by one in an evidence line."""
@@ -127,9 +127,9 @@ def _audio_or_skip(ctx: CheckContext, check_id: str, what: str) -> Prosody | Che
 def _minutes(ctx: CheckContext, toks: Sequence[Token]) -> tuple[float, str]:
     """Minutes the answer took (estimated for typed text), and how it was measured."""
     if ctx.transcript.timed:
-        minutes = speech_seconds(toks) / 60
+        minutes = speech_seconds(ctx.transcript, toks) / 60
         return minutes, f"in {fmt_time(minutes * 60)} of speech"
-    minutes = len(toks) / TYPED_WPM
+    minutes = spoken_word_count(toks) / TYPED_WPM
     return (
         minutes,
         f"in about {fmt_time(minutes * 60)} (typed answer, timed at {TYPED_WPM:g} words/min)",
@@ -457,8 +457,15 @@ class PacePoint:
     """Words per minute of speaking time in the window (long pauses left out)."""
 
 
+def _word_span(toks: Sequence[Token]) -> float:
+    """First word's start to last word's end of a window of words, 0 when untimed or empty."""
+    if not toks or toks[0].start is None or toks[-1].end is None:
+        return 0.0
+    return max(0.0, toks[-1].end - toks[0].start)
+
+
 def _speaking_time(toks: Sequence[Token]) -> float:
-    total = speech_seconds(toks)
+    total = _word_span(toks)
     for before, after in zip(toks, toks[1:], strict=False):
         if before.end is not None and after.start is not None:
             gap = after.start - before.end
@@ -504,7 +511,7 @@ def steady_pace(ctx: CheckContext, params: SteadyPaceParams) -> CheckResult:
     if not ctx.transcript.timed:
         return _result("steady_pace", "skipped", "typed answer: no timings to measure pace over")
     toks = tokens(ctx.transcript)
-    seconds = speech_seconds(toks)
+    seconds = speech_seconds(ctx.transcript, toks)
     if len(toks) < 10 or seconds < params.min_seconds:
         return _result(
             "steady_pace",

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from audio.transcript import SpeechMap, Transcript
 from simulator.checks.base import CheckContext, CheckResult, Span, Status
 from simulator.checks.lexicon import HESITATIONS as HESITATIONS
 from simulator.checks.registry import register
-from simulator.checks.text import Token, fmt_time, quote, span, tokens
+from simulator.checks.text import Token, fmt_time, quote, span, spoken_word_count, tokens
 
 TYPED_WPM = 150.0
-"""Speaking rate assumed to turn a typed answer's word count into minutes."""
+"""Speaking rate assumed to turn a typed answer's spoken-word count into minutes."""
 MIN_WORDS = 5
 """Fewer words than this is not an answer (within_time) and too little to time (pace)."""
 PACE_PAUSE_SECONDS = 2.5
@@ -140,21 +141,111 @@ def _duration_pair(spoken: float, limit: float) -> tuple[str, str]:
     return a, b
 
 
-def speech_seconds(toks: Sequence[Token]) -> float:
-    """First word's start to last word's end, 0 when untimed or empty."""
+@dataclass(frozen=True)
+class Pause:
+    """A silence inside the answer, between two of its words."""
+
+    before: Token
+    """The last word before the silence."""
+    after: Token
+    """The first word after it."""
+    start: float
+    """When the silence starts, seconds from the start of the answer."""
+    seconds: float
+    """How long it lasts."""
+
+
+def _speech_regions(transcript: Transcript, toks: Sequence[Token]) -> SpeechMap:
+    """The stretches of the transcript's speech map that belong to the answer, or ().
+
+    A region belongs when a word lies in it, or when it is long enough to be speech
+    (_MIN_SPEECH_S) even if Whisper wrote no word for it (it sometimes drops a whole phrase):
+    a click or a cough is shorter. () when the transcript has no map (typed, or stored before
+    maps existed) or no word meets it; the checks then use word times.
+    """
+    timed = [t for t in toks if t.start is not None and t.end is not None]
+    if not transcript.speech or not timed:
+        return ()
+    regions = transcript.speech
+    with_words = {_region_of(regions, t.start or 0.0, t.end or 0.0) for t in timed}
+    with_words.discard(None)
+    if not with_words:
+        return ()
+    return tuple(
+        r for i, r in enumerate(regions) if i in with_words or r[1] - r[0] >= _MIN_SPEECH_S
+    )
+
+
+def _region_of(regions: SpeechMap, start: float, end: float) -> int | None:
+    """Index of the speech region that holds a word timed start..end (Whisper's loose times).
+
+    The region overlapping the word the most, or failing any overlap the nearest one within
+    _WORD_SLACK_S; None when no region is near (the map missed this speech).
+    """
+    best: tuple[float, int] | None = None
+    for i, (a, b) in enumerate(regions):
+        overlap = min(b, end) - max(a, start)
+        if best is None or overlap > best[0]:
+            best = (overlap, i)
+    if best is None or best[0] < -_WORD_SLACK_S:
+        return None
+    return best[1]
+
+
+_WORD_SLACK_S = 0.5
+"""Whisper's word times may be this far outside the speech they stand for."""
+_MIN_SPEECH_S = 0.3
+"""A speech region at least this long is part of the answer even without a word in it."""
+
+
+def speech_bounds(transcript: Transcript, toks: Sequence[Token]) -> tuple[float, float] | None:
+    """When the answer's speech starts and ends: from the speech map, else the word times."""
+    regions = _speech_regions(transcript, toks)
+    if regions:
+        return regions[0][0], regions[-1][1]
     if not toks or toks[0].start is None or toks[-1].end is None:
-        return 0.0
-    return max(0.0, toks[-1].end - toks[0].start)
+        return None
+    return toks[0].start, toks[-1].end
 
 
-def gaps(toks: Sequence[Token]) -> list[tuple[Token, Token, float]]:
-    """Silences between consecutive timed words: (word before, word after, seconds)."""
-    out: list[tuple[Token, Token, float]] = []
-    for before, after in zip(toks, toks[1:], strict=False):
-        if before.end is None or after.start is None:
-            continue
-        out.append((before, after, max(0.0, after.start - before.end)))
-    return out
+def speech_seconds(transcript: Transcript, toks: Sequence[Token]) -> float:
+    """First sound to last sound of the answer's words, 0 when untimed or empty."""
+    bounds = speech_bounds(transcript, toks)
+    return max(0.0, bounds[1] - bounds[0]) if bounds else 0.0
+
+
+def pauses(transcript: Transcript, toks: Sequence[Token]) -> list[Pause]:
+    """Silences between the answer's first and last words, in order.
+
+    With a speech map, every gap between its speech regions is a pause, measured on the audio
+    and placed after the last word that starts before the gap's middle. Without one, the gaps
+    between consecutive word times (which Whisper stretches, so pauses read short).
+    """
+    regions = _speech_regions(transcript, toks)
+    if not regions:
+        out: list[Pause] = []
+        for before, after in zip(toks, toks[1:], strict=False):
+            if before.end is None or after.start is None:
+                continue
+            out.append(Pause(before, after, before.end, max(0.0, after.start - before.end)))
+        return out
+    found: list[Pause] = []
+    timed = [t for t in toks if t.start is not None and t.end is not None]
+    for (_, end), (start, _) in zip(regions, regions[1:], strict=False):
+        # By time, not by index: after a second decode the words are not always in time order.
+        middle = (end + start) / 2
+        before = max(
+            (t for t in timed if (t.end or 0.0) <= middle),
+            key=lambda t: t.end or 0.0,
+            default=timed[0],
+        )
+        after = min(
+            (t for t in timed if (t.start or 0.0) >= middle),
+            key=lambda t: t.start or 0.0,
+            default=timed[-1],
+        )
+        found.append(Pause(before, after, end, round(start - end, 3)))
+    return found
 
 
 @register(
@@ -169,9 +260,10 @@ def within_time(ctx: CheckContext, params: WithinTimeParams) -> CheckResult:
     toks = tokens(ctx.transcript)
     limit = params.max_seconds if params.max_seconds is not None else ctx.time_limit
     if not toks:
-        return _result(
-            "within_time", "fail", "nothing was said", "Give an answer, even a short one."
-        )
+        # From audio, an empty transcript means no speech was heard (babble, hum and noise give
+        # none either), not that the transcriber failed.
+        nothing = "no speech heard" if ctx.transcript.timed else "nothing was said"
+        return _result("within_time", "fail", nothing, "Give an answer, even a short one.")
     if len(toks) < MIN_WORDS:
         return _result(
             "within_time",
@@ -180,13 +272,13 @@ def within_time(ctx: CheckContext, params: WithinTimeParams) -> CheckResult:
             "That is too short to be an answer: say at least a full sentence or two.",
         )
     if not ctx.transcript.timed:
-        estimate = fmt_time(len(toks) / TYPED_WPM * 60)
+        estimate = fmt_time(spoken_word_count(toks) / TYPED_WPM * 60)
         return _result(
             "within_time",
             "skipped",
             f"typed answer: no timings (about {estimate} read aloud at {TYPED_WPM:g} words/min)",
         )
-    spoken = speech_seconds(toks)
+    spoken = speech_seconds(ctx.transcript, toks)
     if limit is not None and spoken > limit:
         said, allowed = _duration_pair(spoken, limit)
         return _result(
@@ -331,10 +423,10 @@ def filler_rate(ctx: CheckContext, params: FillerRateParams) -> CheckResult:
         return _result("filler_rate", "skipped", "no speech to count fillers in")
     fillers = find_fillers(toks)
     if ctx.transcript.timed:
-        minutes = speech_seconds(toks) / 60
+        minutes = speech_seconds(ctx.transcript, toks) / 60
         over = f"in {fmt_time(minutes * 60)} of speech"
     else:
-        minutes = len(toks) / TYPED_WPM
+        minutes = spoken_word_count(toks) / TYPED_WPM
         over = f"in about {fmt_time(minutes * 60)} (typed answer, timed at {TYPED_WPM:g} words/min)"
     rate = len(fillers) / max(minutes, MIN_RATE_MINUTES)
     count = f"{len(fillers)} filler{'s' if len(fillers) != 1 else ''}"
@@ -358,27 +450,31 @@ def filler_rate(ctx: CheckContext, params: FillerRateParams) -> CheckResult:
     )
 
 
-def _speaking_seconds(toks: Sequence[Token]) -> tuple[float, float]:
+def _speaking_seconds(transcript: Transcript, toks: Sequence[Token]) -> tuple[float, float]:
     """Speech time with long pauses left out, and the pause time that was left out."""
-    total = speech_seconds(toks)
-    left_out = sum(g for _, _, g in gaps(toks) if g > PACE_PAUSE_SECONDS)
+    total = speech_seconds(transcript, toks)
+    left_out = sum(p.seconds for p in pauses(transcript, toks) if p.seconds > PACE_PAUSE_SECONDS)
     return max(0.0, total - left_out), left_out
 
 
 @register("pace", "Comfortable pace", params=PaceParams, general=True, short="pace")
 def pace(ctx: CheckContext, params: PaceParams) -> CheckResult:
-    """Words per minute on speech time (long pauses left out) within the comfortable range."""
+    """Spoken words per minute on speech time (long pauses left out) within the range.
+
+    Words are counted as said: "617-555-0142" is ten words, "4,000" two (see spoken_words).
+    """
     if not ctx.transcript.timed:
         return _skip_untimed("pace", "pace")
     toks = tokens(ctx.transcript)
     if len(toks) < MIN_WORDS:
         return _result("pace", "skipped", f"too few words to measure pace ({len(toks)})")
-    seconds, left_out = _speaking_seconds(toks)
+    seconds, left_out = _speaking_seconds(ctx.transcript, toks)
     if seconds <= 0:
         return _result("pace", "skipped", "the words have no duration to measure pace over")
-    wpm = len(toks) / (seconds / 60)
+    said = spoken_word_count(toks)
+    wpm = said / (seconds / 60)
     evidence = (
-        f"{wpm:.0f} words/min ({len(toks)} words in {fmt_time(seconds)} of speech; "
+        f"{wpm:.0f} words/min ({said} words spoken in {fmt_time(seconds)} of speech; "
         f"target {params.min_wpm:g}–{params.max_wpm:g})"
     )
     if left_out:
@@ -410,20 +506,22 @@ def long_pauses(ctx: CheckContext, params: LongPausesParams) -> CheckResult:
     toks = tokens(ctx.transcript)
     if not toks:
         return _result("long_pauses", "skipped", "no speech to find pauses in")
-    all_gaps = gaps(toks)
-    if not all_gaps:
-        return _result("long_pauses", "pass", "only one word: no pauses inside the answer")
-    long = [(a, b, g) for a, b, g in all_gaps if g > params.max_seconds]
+    found = pauses(ctx.transcript, toks)
+    if not found:
+        if len(toks) == 1:
+            return _result("long_pauses", "pass", "only one word: no pauses inside the answer")
+        return _result("long_pauses", "pass", "no pauses: the speech never stopped")
+    long = [p for p in found if p.seconds > params.max_seconds]
     if not long:
-        longest = max(g for _, _, g in all_gaps)
+        longest = max(p.seconds for p in found)
         return _result(
             "long_pauses",
             "pass",
             f"longest pause {_secs(longest)} (limit {_secs(params.max_seconds)})",
         )
     listed = [
-        f'{_secs(g)} at {fmt_time(a.end or 0.0)} (after "{a.text.strip(",.?!")}")'
-        for a, _, g in long
+        f'{_secs(p.seconds)} at {fmt_time(p.start)} (after "{p.before.text.strip(",.?!")}")'
+        for p in long
     ]
     return _result(
         "long_pauses",
@@ -431,8 +529,13 @@ def long_pauses(ctx: CheckContext, params: LongPausesParams) -> CheckResult:
         f"{len(long)} pause{'s' if len(long) != 1 else ''} over {_secs(params.max_seconds)}: "
         + _list(listed),
         'Bridge a pause out loud ("Let me think about that for a second") instead of going silent.',
-        [Span(a.index, b.index, "pause") for a, b, _ in long],
+        [_pause_span(p) for p in long],
     )
+
+
+def _pause_span(pause: Pause) -> Span:
+    first, last = sorted((pause.before.index, pause.after.index))
+    return Span(first, last, "pause")
 
 
 @register(
@@ -450,7 +553,9 @@ def first_word_latency(ctx: CheckContext, params: FirstWordLatencyParams) -> Che
     if not toks or toks[0].start is None:
         return _result("first_word_latency", "skipped", "no speech heard")
     first = toks[0]
-    start = first.start or 0.0
+    bounds = speech_bounds(ctx.transcript, toks)
+    # The speech map's onset, not Whisper's word start, which can be 0.4 s early.
+    start = bounds[0] if bounds else (first.start or 0.0)
     word = first.text.strip(",.?!")
     evidence = f'first word "{word}" at {_secs(start)} (limit {_secs(params.max_seconds)})'
     if start <= params.max_seconds:

@@ -1,4 +1,10 @@
-"""`mockcall run voicemail-screening` end to end: real voices, real PortAudio, real Whisper, real SQLite."""
+"""`mockcall run voicemail-screening` end to end: real voices, real PortAudio, real Whisper, real SQLite.
+
+Whisper's int8 output differs between CPUs, so no test here rests on one borderline transcript:
+the exact-verdict tests speak with the piper neural voice (clear speech that tiny.en hears the
+same way under int8, int8_float32 and float32, 1 or 2 threads), and the espeak-ng voices are
+judged as a set with a stated tolerance (see test_espeak_voices_as_a_set).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,12 @@ import numpy as np
 import pytest
 
 from audio.dsp import read_audio, resample
-from audio.tts import SystemVoice
+from audio.transcribe import FasterWhisperTranscriber
+from audio.tts import PiperVoice, SystemVoice
+from simulator.profile import Profile
+from simulator.scenario import find_scenario
+from simulator.session import Practice
+from simulator.store import Store
 from tests.audio.conftest import VirtualCard, zeros
 
 PROFILE = """[profile]
@@ -42,19 +53,24 @@ EXPECTED = {
     "no_number": ("pass", "fail"),
     "no_name": ("fail", "pass"),
 }
-VOICES = ("en-us", "en-gb+f3")
+PIPER = "piper"
+"""The bundled piper voice: the clear speaker for exact verdicts."""
+ESPEAK_VOICES = ("en-us", "en-gb+f3", "en+m7", "en-us+f2", "en-gb-x-rp", "en+f4")
+"""espeak-ng voices, judged as a set: en-gb+f3 saying the number is heard as "5-5-0-1-4-2" by
+int8 on AMD EPYC, but not by float32; a test of that one transcript is a coin toss."""
 
 
 @pytest.fixture(scope="module")
 def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
-    """Every answer spoken in every voice, synthesized with the real pyttsx3/espeak-ng."""
+    """Every answer in the piper voice and every espeak-ng voice (real piper, pyttsx3/espeak-ng)."""
     folder = tmp_path_factory.mktemp("answers")
-    voice = SystemVoice()
+    system, neural = SystemVoice(), PiperVoice()
     made: dict[tuple[str, str], Path] = {}
-    for voice_id in VOICES:
-        for key, text in ANSWERS.items():
+    for key, text in ANSWERS.items():
+        made[(PIPER, key)] = neural.synthesize(text, folder / f"piper-{key}.wav")
+        for voice_id in ESPEAK_VOICES:
             out = folder / f"{voice_id.replace('+', '_')}-{key}.wav"
-            made[(voice_id, key)] = voice.synthesize(text, out, voice=voice_id, rate=160)
+            made[(voice_id, key)] = system.synthesize(text, out, voice=voice_id, rate=160)
     return made
 
 
@@ -78,17 +94,16 @@ def statuses(report: dict[str, object], step: int = 0) -> dict[str, str]:
     return {c["id"]: c["status"] for c in steps[step]["checks"]}
 
 
-@pytest.mark.parametrize("voice_id", VOICES)
 @pytest.mark.parametrize("key", sorted(ANSWERS))
 def test_answer_files_get_the_right_contact_checks(
-    card: VirtualCard, answers: dict[tuple[str, str], Path], profile: Path, voice_id: str, key: str
+    card: VirtualCard, answers: dict[tuple[str, str], Path], profile: Path, key: str
 ) -> None:
     result = run(
         card,
         "run",
         "voicemail-screening",
         "--answer",
-        str(answers[(voice_id, key)]),
+        str(answers[(PIPER, key)]),
         "--profile",
         str(profile),
         "--no-voice",
@@ -99,6 +114,39 @@ def test_answer_files_get_the_right_contact_checks(
     got = statuses(report)
     assert (got["says_name"], got["says_phone"]) == EXPECTED[key], report["steps"][0]["transcript"]
     assert got["pace"] in {"pass", "fail"}  # timed audio: the timing checks really run
+
+
+def test_espeak_voices_as_a_set(answers: dict[tuple[str, str], Path]) -> None:
+    """Six espeak-ng voices x three answers, graded as `run` grades them (same Practice path).
+
+    Never a false pass: a message without a number never passes says_phone, one without the
+    name never passes says_name (the profile prompt must not put them in). Of the 12 name and
+    12 number sayings, at least 10 of each are heard: measured 11-12 under int8, int8_float32
+    and float32 with 1 or 2 threads on AMD EPYC, so one more miss on another CPU still passes.
+    """
+    scenario = find_scenario("voicemail-screening")
+    profile = Profile(
+        name="Jordan Rivera", phone="(617) 555-0142", role="Data Analyst", company="Northwind"
+    )
+    transcriber = FasterWhisperTranscriber()
+    store = Store()
+    heard = {"says_name": 0, "says_phone": 0}
+    false_passes: list[str] = []
+    misses: list[str] = []
+    for voice_id in ESPEAK_VOICES:
+        for key, expected in EXPECTED.items():
+            practice = Practice(scenario, profile, store, transcriber=transcriber)
+            report = practice.answer_file(0, answers[(voice_id, key)])
+            got = {r.id: r.status for r in report.results}
+            for check_id, want in zip(("says_name", "says_phone"), expected, strict=True):
+                if want == "pass" and got[check_id] == "pass":
+                    heard[check_id] += 1
+                elif want == "pass":
+                    misses.append(f"{voice_id} {key} {check_id}: {report.transcript.text}")
+                if want == "fail" and got[check_id] == "pass":
+                    false_passes.append(f"{voice_id} {key} {check_id}: {report.transcript.text}")
+    assert false_passes == []
+    assert heard["says_name"] >= 10 and heard["says_phone"] >= 10, (heard, misses)
 
 
 def test_the_greeting_is_spoken_and_the_take_kept(
@@ -133,7 +181,7 @@ def test_the_greeting_is_spoken_and_the_take_kept(
 @pytest.fixture
 def microphone(card: VirtualCard, answers: dict[tuple[str, str], Path]) -> Iterator[VirtualCard]:
     """The virtual microphone delivering the spoken 'no number' answer, then silence."""
-    samples, rate = read_audio(answers[("en-us", "no_number")])
+    samples, rate = read_audio(answers[(PIPER, "no_number")])
     speech = resample(samples, rate, 16000) if rate != 16000 else samples
     pcm = np.round(np.clip(speech, -1, 1) * 32767).astype("<i2")
     card.feed(np.concatenate([zeros(0.5), pcm, zeros(12.0)]))
@@ -163,7 +211,7 @@ def test_everything_works_with_the_network_cut_off(
         "run",
         "voicemail-screening",
         "--answer",
-        str(answers[("en-gb+f3", "full")]),
+        str(answers[(PIPER, "full")]),
         "--profile",
         str(profile),
         "--json",

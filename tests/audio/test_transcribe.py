@@ -1,4 +1,10 @@
-"""Real Whisper transcription of synthesized speech: both engines, prompts, VAD and live mode."""
+"""Real Whisper transcription of synthesized speech: both engines, prompts, VAD and live mode.
+
+Whisper's int8 output differs between CPUs (and between int8, int8_float32 and float32), so a
+test never rests on one borderline transcript: word-for-word comparisons allow one differing
+word (MAX_DIFFERING_WORDS), and prompt effects are asserted as properties that hold with margin.
+Run with MOCKCALL_COMPUTE_TYPE / MOCKCALL_CPU_THREADS set to try other compute types.
+"""
 
 from __future__ import annotations
 
@@ -128,6 +134,17 @@ def expected_words(text: str) -> list[str]:
     return _plain(text)
 
 
+MAX_DIFFERING_WORDS = 1
+"""Words a transcript of a clear sentence may differ by from the script (one CPU's int8 output
+may hear "the" for "a"); anything more is a real regression."""
+
+
+def close_to(heard: list[str], script: str | list[str]) -> bool:
+    """True when heard differs from the script's words by at most MAX_DIFFERING_WORDS."""
+    expected = expected_words(script) if isinstance(script, str) else script
+    return _differing_words(expected, heard) <= MAX_DIFFERING_WORDS
+
+
 def long_answer() -> NDArray[np.float32]:
     """About 40 s of natural answer: the sentences with half-second pauses, as people pause."""
     parts: list[NDArray[np.float32]] = [silence(0.5)]
@@ -175,7 +192,7 @@ def test_faster_whisper_transcribes_speech_with_word_timings(
 ) -> None:
     audio = speech(LESSON, lead=1.5, tail=1.0)
     transcript = faster.transcribe(audio)
-    assert words(transcript) == expected_words(LESSON)
+    assert close_to(words(transcript), LESSON), transcript.text
     assert transcript.duration == pytest.approx(len(audio) / SAMPLE_RATE)
     assert_timings_sane(transcript)
     # Times are relative to the audio's start: the first word comes after the leading silence,
@@ -191,7 +208,7 @@ def test_a_file_path_is_transcribed_like_its_samples(
 ) -> None:
     audio = speech(LESSON)
     path = write_wav(tmp_path / "answer.wav", resample(audio, SAMPLE_RATE, 44100), 44100)
-    assert words(faster.transcribe(path)) == expected_words(LESSON)
+    assert close_to(words(faster.transcribe(path)), LESSON)
 
 
 def test_silence_and_noise_give_an_empty_transcript(faster: FasterWhisperTranscriber) -> None:
@@ -211,18 +228,27 @@ def test_both_engines_give_the_same_words_on_the_same_weights(
     audio = speech(LESSON, lead=2.0, tail=1.0)
     by_faster = faster.transcribe(audio)
     by_openai = openai.transcribe(audio)
-    assert words(by_openai) == words(by_faster) == expected_words(LESSON)
+    # int8 (CTranslate2) and float32 (PyTorch) may part on a word; more would be a real split.
+    assert close_to(words(by_openai), LESSON) and close_to(words(by_faster), LESSON)
+    assert _differing_words(words(by_faster), words(by_openai)) <= MAX_DIFFERING_WORDS
     assert_timings_sane(by_openai)
-    starts = np.array([w.start for w in by_openai.words]) - [w.start for w in by_faster.words]
-    assert np.abs(starts).max() < 0.25  # the same VAD and alignment heads, so the same times
+    # The same VAD and alignment heads, so the same times for the words both heard.
+    a, b = _tokens(by_faster), _tokens(by_openai)
+    matched = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_matching_blocks()
+    starts = [
+        by_openai.words[m.b + k].start - by_faster.words[m.a + k].start
+        for m in matched
+        for k in range(m.size)
+    ]
+    assert len(starts) >= len(a) - 2 and np.abs(starts).max() < 0.25
     assert openai.transcribe(silence(4.0)).text == ""
     assert capfd.readouterr() == ("", "")
 
 
 def test_profile_prompt_fixes_a_misheard_name(faster: FasterWhisperTranscriber) -> None:
+    # Unprimed, tiny.en hears espeak-ng's "Kwame Mensah" as "Gwen Menser" (on the machines
+    # measured); that is Whisper's behaviour, not ours, so only the primed result is asserted.
     audio = speech(f"Hi, this is {NAME}. I'm calling about the data analyst role. Call me back.")
-    unprimed = " ".join(words(faster.transcribe(audio)))
-    assert "kwame mensah" not in unprimed  # the mishearing the prompt exists to fix
     primed = " ".join(words(faster.transcribe(audio, prompt=build_prompt(NAME, ROLE, COMPANY))))
     assert "this is kwame mensah" in primed
     assert "data analyst role" in primed
@@ -259,8 +285,9 @@ def test_prompt_keeps_fillers_that_whisper_would_drop(faster: FasterWhisperTrans
         for w in words(faster.transcribe(audio, prompt=build_prompt(NAME, ROLE, COMPANY)))
         if w in fillers
     ]
-    assert len(unprimed) <= 1  # plain Whisper tidies the answer up
-    assert len(primed) >= 3  # four were said
+    # Four were said; plain Whisper tidies most away (0-1 kept under int8, int8_float32 and
+    # float32 on AMD EPYC). The prompt must keep at least three, and more than without it.
+    assert len(primed) >= 3 and len(primed) > len(unprimed), (primed, unprimed)
 
 
 def _tokens(transcript: Transcript) -> list[str]:
@@ -333,6 +360,10 @@ def test_incremental_gives_the_same_words_as_batch_with_absolute_times(
     assert live_segments and live_segments[-1].end > 0.6 * len(audio) / SAMPLE_RATE
     assert live_segments == list(result.segments[: len(live_segments)])
     assert backlog <= IncrementalTranscriber.MAX_CHUNK_S + 1.0
+    # The speech map is measured chunk by chunk (cut in pauses) and joins into the batch's.
+    assert len(result.speech) == len(batch.speech) >= len(ANSWER_SENTENCES)
+    for live_region, batch_region in zip(result.speech, batch.speech, strict=True):
+        assert np.allclose(live_region, batch_region, atol=0.05), (live_region, batch_region)
 
 
 def test_incremental_accepts_blocks_at_the_device_rate(faster: FasterWhisperTranscriber) -> None:
@@ -340,7 +371,7 @@ def test_incremental_accepts_blocks_at_the_device_rate(faster: FasterWhisperTran
     live = IncrementalTranscriber(faster, None, samplerate=48000)
     _feed_like_a_recorder(live, resample(audio, SAMPLE_RATE, 48000), block=3000)
     result = live.finish()
-    assert words(result) == expected_words(LESSON)
+    assert close_to(words(result), LESSON), result.text
     assert result.duration == pytest.approx(len(audio) / SAMPLE_RATE, abs=0.01)
 
 
@@ -463,7 +494,7 @@ def test_transcription_works_with_the_network_cut_off(tmp_path: Path) -> None:
     assert child.stderr == ""  # no warnings, progress bars or download attempts
     result = json.loads(child.stdout)
     assert result["interfaces"] == ["lo"]  # a fresh network namespace: no way out
-    assert expected_words(result["text"]) == expected_words(LESSON)
+    assert close_to(expected_words(result["text"].replace("-", " ")), LESSON), result["text"]
 
 
 def test_word_timings_follow_the_audio(faster: FasterWhisperTranscriber) -> None:
@@ -471,7 +502,11 @@ def test_word_timings_follow_the_audio(faster: FasterWhisperTranscriber) -> None
     gap = silence(4.0)
     second = speech("Absolutely, I can start on Monday.", tail=0.5)
     transcript = faster.transcribe(np.concatenate([first, gap, second]))
-    assert words(transcript) == ["yes", "absolutely", "i", "can", "start", "on", "monday"]
+    heard = words(transcript)
+    assert close_to(heard, "yes absolutely i can start on monday") and heard[:2] == [
+        "yes",
+        "absolutely",
+    ], transcript.text
     yes, absolutely = transcript.words[0], transcript.words[1]
     silence_start = len(first) / SAMPLE_RATE
     assert yes.end <= silence_start + 0.2
@@ -517,4 +552,5 @@ def test_decoding_again_does_not_put_the_name_into_a_message_without_it(
     )
     heard = " ".join(words(transcript))
     assert "aisha" not in heard and "khan" not in heard, transcript.text
-    assert "7 1 8" in heard
+    # The message was decoded (its area code is there, however it is written).
+    assert "718" in "".join(ch for ch in transcript.text if ch.isdigit()), transcript.text

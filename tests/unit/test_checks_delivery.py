@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from audio.transcript import Segment, Transcript, Word
 from simulator.checks import REGISTRY, CheckContext, CheckResult
 from simulator.checks.delivery import WHISPER_NOTE, find_fillers
-from simulator.checks.text import tokens
+from simulator.checks.text import spoken_word_count, spoken_words, tokens
 from simulator.profile import Profile
 
 
@@ -43,7 +43,8 @@ def run(
 
 
 def words(n: int) -> str:
-    return " ".join(f"word{i}" for i in range(n))
+    """N distinct one-word tokens without digits ("word12" would be said as two words)."""
+    return " ".join("word" + "".join(chr(ord("a") + int(d)) for d in str(i)) for i in range(n))
 
 
 def test_delivery_checks_are_registered_with_labels_and_general_flags() -> None:
@@ -303,3 +304,89 @@ def test_first_word_latency_skips_without_timings_or_speech() -> None:
     assert run("first_word_latency", Transcript.from_text("Hi")).status == "skipped"
     silent = run("first_word_latency", speak(""))
     assert (silent.status, silent.evidence) == ("skipped", "no speech heard")
+
+
+# spoken words and the speech map ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("617-555-0142", 10),  # "six one seven five five five zero one four two"
+        ("(617)", 3),
+        ("555-0142.", 7),
+        ("5-5-0-1-4-2", 6),
+        ("6175550142", 10),
+        ("4,000", 2),  # "four thousand"
+        ("1,250,000", 6),  # "one million two hundred fifty thousand"
+        ("142", 4),  # "one hundred forty two"
+        ("2019", 2),  # "twenty nineteen"
+        ("1.5", 3),  # "one point five"
+        ("$40,000", 3),  # "forty thousand dollars"
+        ("40%", 2),
+        ("R-I-V-E-R-A", 6),
+        ("self-service", 1),
+        ("Rivera,", 1),
+        ("jordan.rivera@example.com", 7),  # "jordan dot rivera at example dot com"
+        ("...", 0),
+    ],
+)
+def test_spoken_words_counts_what_is_said(written: str, said: int) -> None:
+    assert spoken_words(written) == said
+
+
+def test_digit_groups_written_apart_are_one_number_said_digit_by_digit() -> None:
+    toks = tokens(Transcript.from_text("call 617 555 0142 or 2 friends"))
+    assert spoken_word_count(toks) == 1 + 10 + 1 + 1 + 1
+
+
+def test_a_number_said_slowly_is_ten_words_of_pace() -> None:
+    # "six one seven, five five five, zero one four two" takes about 4 s at 145 words/min; as
+    # three written tokens it read as 101 words/min and failed.
+    text = "Hi this is Jordan Rivera you can reach me at"
+    words_ = [Word(w, 0.5 + i * 0.4, 0.5 + i * 0.4 + 0.35) for i, w in enumerate(text.split())]
+    at = words_[-1].end + 0.1
+    for number in ("617-", "555-", "0142."):
+        words_.append(Word(number, round(at, 3), round(at + 1.2, 3)))
+        at += 1.35
+    transcript = Transcript.from_segments(
+        [Segment(text, words_[0].start, words_[-1].end, tuple(words_))], duration=at + 0.5
+    )
+    result = run("pace", transcript)
+    assert result.status == "pass", result.evidence
+    assert "20 words spoken" in result.evidence
+
+
+def _with_speech(transcript: Transcript, speech: tuple[tuple[float, float], ...]) -> Transcript:
+    return Transcript(
+        transcript.text, transcript.words, True, transcript.duration, transcript.segments, speech
+    )
+
+
+def test_pauses_and_latency_come_from_the_speech_map_not_the_word_times() -> None:
+    # Whisper stretched the words: the first starts 0.4 s before the speech and the gap between
+    # "and" and "then" reads 2.2 s. The audio says: speech from 3.2 s, a 2.6 s pause at 5.0 s.
+    said = "I led the team and then we shipped it on time"
+    loose = speak(said, start=2.8, wpm=150, pauses={5: 1.8})
+    and_end, then_start = loose.words[4].end, loose.words[5].start
+    speech = ((3.2, and_end - 0.3), (and_end - 0.3 + 2.6, loose.words[-1].end))
+    assert then_start - and_end < 2.5 < 2.6  # the word times alone would pass this pause
+    mapped = _with_speech(loose, speech)
+    pause = run("long_pauses", mapped)
+    assert pause.status == "fail" and "2.6 s" in pause.evidence and 'after "and"' in pause.evidence
+    (span,) = pause.spans
+    assert (span.first_word, span.last_word) == (4, 5)
+    assert run("long_pauses", loose).status == "pass"  # what the word times alone gave
+    late = run("first_word_latency", mapped)
+    assert late.status == "fail" and "at 3.2 s" in late.evidence
+    assert run("first_word_latency", loose).status == "pass"
+
+
+def test_speech_away_from_the_words_is_not_the_answer() -> None:
+    # A cough at 0.3 s and a door at the end are in the speech map but no word is near them.
+    transcript = speak("I led the team and then we shipped it on time", start=2.0)
+    last_end = transcript.words[-1].end
+    speech = ((0.3, 0.5), (2.0, last_end), (last_end + 3.0, last_end + 3.2))
+    mapped = _with_speech(transcript, speech)
+    assert "at 2.0 s" in run("first_word_latency", mapped).evidence
+    assert run("long_pauses", mapped).status == "pass"

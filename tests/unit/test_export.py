@@ -178,7 +178,8 @@ def test_diff_of_two_takes_of_a_step(saved: tuple[Store, SessionDetail]) -> None
         "[-um-] hi this is Jordan [-calling-] {+Rivera, call me on 617 555 0142+}"
     )
     comparison = compare_takes(a, b)
-    assert (comparison.a.words, comparison.b.words) == (6, 11)
+    # Words as spoken: "617 555 0142" is ten ("six one seven…"), so take 2 said 8 + 10.
+    assert (comparison.a.words, comparison.b.words) == (6, 18)
     assert (comparison.a.fillers, comparison.b.fillers) == (1, 0)
     # Six words from 0.5 s to 3.4 s of speech: 2.9 s.
     assert comparison.a.wpm == pytest.approx(6 / (2.9 / 60))
