@@ -553,14 +553,14 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from simulator.export import session_json, session_markdown
+    from simulator.export import audio_copies, session_json, session_markdown
     from simulator.store import Store
 
     store = Store()
     detail = store.get_session(store.resolve_session(args.session))
     if args.include_audio and not args.output:
         raise UserError("--include-audio needs -o FILE: the audio is copied next to the report")
-    audio = _audio_copies(detail, Path(args.output)) if args.include_audio else {}
+    audio = audio_copies(detail, Path(args.output)) if args.include_audio else {}
     links = {take_id: rel for take_id, (_, rel) in audio.items()}
     if args.format == "md":
         text = session_markdown(detail, links)
@@ -579,16 +579,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
-
-
-def _audio_copies(detail: Any, report: Path) -> dict[int, tuple[Path, str]]:
-    """For each take with audio: its file, and its copy's path relative to the report's folder."""
-    folder = f"{report.stem}-audio"
-    return {
-        t.id: (t.audio_path, f"{folder}/step{t.step_index + 1:02d}-take{t.attempt:02d}.wav")
-        for t in detail.takes
-        if t.audio_path is not None and t.audio_path.is_file()
-    }
 
 
 def _copy_audio(audio: dict[int, tuple[Path, str]], base: Path) -> None:

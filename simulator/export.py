@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from audio.transcript import Transcript
@@ -239,6 +240,55 @@ def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
 
 
+def audio_copies(detail: SessionDetail, report: Path) -> dict[int, tuple[Path, str]]:
+    """For each take with audio: its file, and where a copy goes relative to REPORT's folder.
+
+    Copies go into `<report stem>-audio/stepNN-takeNN.wav`, so the report links stay valid
+    when the folder is moved or shared.
+    """
+    folder = f"{report.stem}-audio"
+    return {
+        t.id: (t.audio_path, f"{folder}/step{t.step_index + 1:02d}-take{t.attempt:02d}.wav")
+        for t in detail.takes
+        if t.audio_path is not None and t.audio_path.is_file()
+    }
+
+
+def write_export(
+    detail: SessionDetail, target: Path, fmt: Literal["md", "json"], *, include_audio: bool
+) -> list[Path]:
+    """Write DETAIL to TARGET as Markdown or JSON (private to the user), with its audio beside.
+
+    Returns every file written, the report first.
+    """
+    import json
+    import os
+    import shutil
+
+    audio = audio_copies(detail, target) if include_audio else {}
+    links = {take_id: rel for take_id, (_, rel) in audio.items()}
+    if fmt == "md":
+        text = session_markdown(detail, links)
+    else:
+        data = session_json(detail)
+        if links:
+            data["audio_files"] = {str(take_id): rel for take_id, rel in links.items()}
+        text = json.dumps({"schema_version": 1, **data}, indent=2, ensure_ascii=False) + "\n"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Transcripts are personal: created private, like the history they come from.
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    written = [target]
+    for source, relative in audio.values():
+        copy = target.parent / relative
+        copy.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        shutil.copyfile(source, copy)
+        copy.chmod(0o600)
+        written.append(copy)
+    return written
+
+
 # -- terminal text -------------------------------------------------------------------------------
 
 
@@ -402,6 +452,20 @@ def long_pauses(take: TakeRecord, threshold: float = LONG_PAUSE_SECONDS) -> tupl
     words = [w for w in transcript.words if normalize_word(w.text)]
     gaps = (b.start - a.end for a, b in zip(words, words[1:], strict=False))
     return tuple(round(g, 2) for g in gaps if g >= threshold)
+
+
+def evidence_time(transcript: Transcript | None, result: CheckResult) -> float | None:
+    """The moment a result's evidence starts in the answer, in seconds; None when untimed.
+
+    The first span the result points at (its evidence, a miss, a filler or a pause) gives the
+    word; typed answers have no times.
+    """
+    if transcript is None or not transcript.timed or not result.spans:
+        return None
+    first = min(s.first_word for s in result.spans)
+    if not 0 <= first < len(transcript.words):
+        return None
+    return max(0.0, transcript.words[first].start)
 
 
 def duration_text(stats: TakeStats) -> str:
