@@ -824,6 +824,15 @@ class Store:
         """
         with self._locked(write=True) as conn:
             self._require_session(conn, session_id)
+            owner = conn.execute(
+                "SELECT owner_pid FROM sessions WHERE id = ? AND status = 'in_progress'",
+                (session_id,),
+            ).fetchone()
+            if owner is not None and self._owned_elsewhere(owner["owner_pid"]):
+                raise UserError(
+                    f"session {session_id} is still being recorded by another mockcall; "
+                    "finish it there first"
+                )
             stored = [
                 row["audio_path"]
                 for row in conn.execute(
@@ -931,8 +940,11 @@ class Store:
         text = ref.strip().lstrip("#").lower()
         with self._locked(write=False) as conn:
             if text in ("last", "latest"):
+                # The latest session with an answer: a start abandoned at once is not "last".
                 row = conn.execute(
-                    "SELECT id FROM sessions ORDER BY started_at DESC, id DESC LIMIT 1"
+                    "SELECT id FROM sessions s ORDER BY EXISTS (SELECT 1 FROM takes t"
+                    " WHERE t.session_id = s.id AND t.status IN ('complete', 'recovered')) DESC,"
+                    " started_at DESC, id DESC LIMIT 1"
                 ).fetchone()
                 if row is None:
                     raise UserError("no sessions in history yet")

@@ -131,6 +131,16 @@ async def test_session_exports_as_markdown_and_json(
         assert "Jordan" in markdown.read_text()
         assert any(str(markdown) in n.message for n in app._notifications)
 
+        markdown.write_text("my own notes", encoding="utf-8")
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await pilot.press("enter")  # the same file again: asked, not overwritten
+        await until(pilot, lambda: visible(app, "exists: Export again replaces it"))
+        assert markdown.read_text(encoding="utf-8") == "my own notes"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+        assert "Jordan" in markdown.read_text(encoding="utf-8")
+
         await pilot.press("x")
         await until(pilot, lambda: isinstance(app.screen, ExportScreen))
         app.screen.query_one(Select).value = "json"

@@ -19,6 +19,7 @@ import pytest
 from audio.transcript import Segment, Transcript, Word
 from simulator import locations
 from simulator.checks.base import CheckResult
+from simulator.errors import UserError
 from simulator.export import session_markdown
 from simulator.progress import must_have_tracks
 from simulator.store import Store
@@ -285,3 +286,19 @@ def test_export_include_audio_copies_the_takes_next_to_the_report(
 
     to_stdout = mockcall("export", str(session), "--include-audio")
     assert to_stdout.returncode == 2 and "needs -o FILE" in to_stdout.stderr
+
+
+def test_last_means_the_latest_session_with_an_answer(store: Store) -> None:
+    answered = add(store, [(spoken(ANSWER), NAILED, True)])
+    empty = store.start_session("voicemail-screening", "Voicemail screening line", "voicemail")
+    store.abandon_session(empty)
+    assert store.resolve_session("last") == answered
+
+
+def test_a_session_being_recorded_elsewhere_is_not_deleted(store: Store) -> None:
+    session = add(store, [(spoken(ANSWER), NAILED, True)], finish=False)
+    with store._locked(write=True) as conn:  # as if `mockcall run` in another process owned it
+        conn.execute("UPDATE sessions SET owner_pid = 1 WHERE id = ?", (session,))
+    with pytest.raises(UserError, match="still being recorded by another mockcall"):
+        store.delete_session(session)
+    assert store.get_session(session).takes

@@ -129,6 +129,7 @@ class ExportScreen(ModalScreen[list[Path] | None]):
     def __init__(self, detail: SessionDetail) -> None:
         super().__init__()
         self.detail = detail
+        self._replace: Path | None = None
 
     def compose(self) -> ComposeResult:
         """Format, path, audio, then the buttons."""
@@ -171,6 +172,11 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         target = Path(text).expanduser()
         if target.is_dir():
             problem.update(f"{target} is a folder: add a file name.")
+            return
+        if target.exists() and target != self._replace:
+            # One more press replaces it: an export never overwrites a file unasked.
+            self._replace = target
+            problem.update(f"{target.name} exists: Export again replaces it.")
             return
         chosen: Literal["md", "json"] = "json" if fmt == "json" else "md"
         try:
