@@ -32,11 +32,11 @@ def _checks(stats: TakeStats) -> str:
 
 
 def side_title(take: TakeRecord, other: TakeRecord) -> str:
-    """`Take 2`, or `#5 · 2025-03-04 · take 2` when the two takes come from different sessions."""
+    """`Take 2`, or `#5 · 03-04 09:12 · take 2` when the two takes come from different sessions."""
     if take.session_id == other.session_id:
         return f"Take {take.attempt}"
-    day = take.created_at.astimezone().strftime("%Y-%m-%d")
-    return f"#{take.session_id} · {day} · take {take.attempt}"
+    when = take.created_at.astimezone().strftime("%m-%d %H:%M")
+    return f"#{take.session_id} · {when} · take {take.attempt}"
 
 
 def numbers_table(comparison: TakeComparison, a: TakeRecord, b: TakeRecord) -> Table:
