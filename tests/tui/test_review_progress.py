@@ -324,7 +324,7 @@ async def test_replay_from_the_selected_evidence(build_app: Callable[..., Mockca
         await open_review(pilot)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, SessionScreen))
-        await pilot.pause()
+        await until(pilot, lambda: bool(app.screen.query_one("#take-checks").results))  # type: ignore[attr-defined]
         await pilot.press("tab")  # to the take's checks
         checks = app.screen.query_one("#take-checks")
         index = next(i for i, r in enumerate(checks.results) if r.id == "mentions_role")  # type: ignore[attr-defined]

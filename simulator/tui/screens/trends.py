@@ -135,8 +135,10 @@ class TrendsScreen(MockcallScreen[None]):
 
     def _titles(self) -> dict[str, str]:
         titles = {e.scenario.id: e.scenario.title for e in library() if e.scenario is not None}
-        for summary in self.mockcall.store.list_sessions(self.scenario_id, include_empty=False):
-            titles.setdefault(summary.scenario_id, summary.title)
+        # The title the sessions were practised under wins: the newest one, as the history shows.
+        sessions = self.mockcall.store.list_sessions(self.scenario_id, include_empty=False)
+        for summary in reversed(sessions):
+            titles[summary.scenario_id] = summary.title
         return titles
 
     def on_mount(self) -> None:
