@@ -260,15 +260,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _is_own_profile(profile: Profile, profile_arg: str | None) -> bool:
-    """True when PROFILE is the user's own: no --profile, or one with the same details."""
+    """True when PROFILE is the one in use: no --profile, one with the same details as yours,
+    or any --profile while you have none of your own (a command-line-only user)."""
     if profile_arg is None:
         return True
     from simulator.profile import load_profile
 
     try:
-        return load_profile() == profile
+        own = load_profile()
     except UserError:
         return False
+    return own.is_empty or own == profile
 
 
 def _check_into(

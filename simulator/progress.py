@@ -44,13 +44,15 @@ class CheckTrack:
 def is_must_have(result: CheckResult) -> bool:
     """True for the checks that decide the drill: the scenario's own, required ones.
 
-    A result that carries a severity says so itself; otherwise the general delivery checks
-    (fillers, pace, pauses…) and optional checks are advice.
+    Optional checks never are; otherwise the result's severity says so ("must" or "advice"),
+    or, for results saved without one, the general delivery checks (fillers, pace…) are advice.
     """
+    if result.optional:
+        return False
     severity = getattr(result, "severity", None)
     if severity is not None:
         return bool(severity == "must")
-    return result.id not in GENERAL_CHECK_IDS and not result.optional
+    return result.id not in GENERAL_CHECK_IDS
 
 
 def must_have_tracks(tries: Sequence[PracticeTry]) -> list[CheckTrack]:

@@ -58,8 +58,18 @@ def spoken(text: str, gap_after: int | None = None, gap: float = 0.0) -> Transcr
     )
 
 
-def check(check_id: str, status: str, label: str, optional: bool = False) -> CheckResult:
-    return CheckResult(check_id, status, "", "", label, optional)  # type: ignore[arg-type]
+def check(
+    check_id: str, status: str, label: str, optional: bool = False, severity: str = "must"
+) -> CheckResult:
+    return CheckResult(
+        check_id,
+        status,  # type: ignore[arg-type]
+        "",
+        "",
+        label,
+        optional,
+        severity=severity,  # type: ignore[arg-type]
+    )
 
 
 @pytest.fixture
@@ -132,7 +142,7 @@ def test_empty_sessions_hidden_and_modes_told_apart(store: Store) -> None:
 
 
 def test_must_haves_over_the_last_five_tries(store: Store) -> None:
-    filler = check("filler_rate", "fail", "Few filler words")
+    filler = check("filler_rate", "fail", "Few filler words", severity="advice")
     optional = check("recovery_line", "fail", "Recovery line", optional=True)
     for results in (MISSED, NAILED, NAILED, MISSED, NAILED, NAILED):
         add(store, [(spoken(ANSWER), (*results, filler, optional), True)])
@@ -302,3 +312,16 @@ def test_a_session_being_recorded_elsewhere_is_not_deleted(store: Store) -> None
     with pytest.raises(UserError, match="still being recorded by another mockcall"):
         store.delete_session(session)
     assert store.get_session(session).takes
+
+
+def test_check_with_a_profile_file_and_none_of_your_own_is_saved(tmp_path: Path) -> None:
+    # Someone who only ever passes --profile has no other profile in use: it is their practice.
+    mine = tmp_path / "me.toml"
+    mine.write_text(PROFILE, encoding="utf-8")
+    answer = tmp_path / "answer.txt"
+    answer.write_text(ANSWER, encoding="utf-8")
+    checked = mockcall(
+        "check", "voicemail-screening", "--answer-text", str(answer), "--profile", str(mine)
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert "saved as session 1 in your history" in checked.stderr
