@@ -30,6 +30,18 @@ def play_file(
     return play_samples(samples, samplerate, device=device, stop=stop)
 
 
+def play_file_from(
+    path: Path | str,
+    start: float,
+    device: int | str | None = None,
+    stop: threading.Event | None = None,
+) -> bool:
+    """Play an audio file from START seconds in (an evidence quote's moment) to its end."""
+    samples, samplerate = read_audio(path)
+    first = min(max(0, round(start * samplerate)), len(samples))
+    return play_samples(samples[first:], samplerate, device=device, stop=stop)
+
+
 def play_samples(
     samples: NDArray[np.float32],
     samplerate: int,

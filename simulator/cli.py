@@ -238,19 +238,64 @@ def _emit_report(report: Any, as_json: bool) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from simulator.scenario import find_scenario
-    from simulator.session import Practice
-    from simulator.settings import load_settings
-    from simulator.store import Store
 
     scenario = find_scenario(args.scenario, warn=_warn)
     profile = _load_profile(args.profile)
     _require_profile_fields(scenario, profile, args.profile)
     _check_answer_count(scenario, len(args.answer_text))
     answers = [_read_text_answer(name) for name in args.answer_text]
-    practice = Practice(scenario, profile, Store(), settings=load_settings())
-    for index, text in enumerate(answers):
-        practice.answer_text(index, text)
-    _emit_report(practice.finish(), args.json)
+    if _is_own_profile(profile, args.profile):
+        return _check_into(None, scenario, profile, answers, args.json)
+    import tempfile
+
+    # Someone else's profile (a coach checking a client's script): grade in a throwaway history
+    # so it never shows up as this user's practice.
+    with tempfile.TemporaryDirectory(prefix="mockcall-check-") as scratch:
+        _check_into(Path(scratch) / "history.sqlite3", scenario, profile, answers, args.json)
+    print(
+        f"mockcall: not saved to your history: {args.profile} is not the profile in use",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _is_own_profile(profile: Profile, profile_arg: str | None) -> bool:
+    """True when PROFILE is the one in use: no --profile, one with the same details as yours,
+    or any --profile while you have none of your own (a command-line-only user)."""
+    if profile_arg is None:
+        return True
+    from simulator.profile import load_profile
+
+    try:
+        own = load_profile()
+    except UserError:
+        return False
+    return own.is_empty or own == profile
+
+
+def _check_into(
+    database: Path | None,
+    scenario: Scenario,
+    profile: Profile,
+    answers: list[str],
+    as_json: bool,
+) -> int:
+    from simulator.session import Practice
+    from simulator.settings import load_settings
+    from simulator.store import Store
+
+    with Store(database) as store:
+        practice = Practice(scenario, profile, store, settings=load_settings())
+        for index, text in enumerate(answers):
+            practice.answer_text(index, text)
+        report = practice.finish()
+    _emit_report(report, as_json)
+    if database is None and report.session_id is not None:
+        print(
+            f"mockcall: saved as session {report.session_id} in your history "
+            f"(mockcall show {report.session_id})",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -388,13 +433,115 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     store = Store()
     store.recover_interrupted()
-    sessions = store.list_sessions(args.scenario)
+    sessions = store.list_sessions(args.scenario, include_empty=args.all, mode=args.mode)
     if args.json:
         from simulator.export import history_json
 
         _print_json(history_json(sessions), key="sessions")
     else:
         _out(render_history_table(sessions))
+        hidden = len(store.list_sessions(args.scenario, mode=args.mode)) - len(sessions)
+        if hidden and not args.all:
+            print(
+                f"({hidden} session{'s' if hidden != 1 else ''} without an answer hidden; "
+                "--all shows them)",
+                file=sys.stderr,
+            )
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from simulator.export import comparison_json, render_comparison, takes_to_compare
+    from simulator.store import Store
+
+    store = Store()
+    first = store.get_session(store.resolve_session(args.first))
+    second = store.get_session(store.resolve_session(args.second))
+    if args.step is not None and args.step < 1:
+        raise UserError(f"--step {args.step}: steps are numbered from 1")
+    pairs = takes_to_compare(first, second, None if args.step is None else args.step - 1)
+    if args.json:
+        _print_json(
+            {
+                "scenario": first.summary.scenario_id,
+                "sessions": [first.id, second.id],
+                "steps": [comparison_json(a, b) for a, b in pairs],
+            }
+        )
+        return 0
+    _out(f"{first.summary.title}: session {first.id} vs session {second.id}")
+    for a, b in pairs:
+        _out()
+        _out(render_comparison(a, b))
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from simulator.export import describe_session
+    from simulator.store import Store
+
+    store = Store()
+    session_id = store.resolve_session(args.session)
+    detail = store.get_session(session_id)
+    if not args.yes:
+        sys.stderr.write(f"Delete {describe_session(detail)}? This cannot be undone. [y/N] ")
+        sys.stderr.flush()
+        try:
+            answer = sys.stdin.readline().strip().lower()
+        except (OSError, ValueError):
+            answer = ""
+        if answer not in ("y", "yes"):
+            print("mockcall: nothing deleted (--yes deletes without asking)", file=sys.stderr)
+            return 1
+    removed = store.delete_session(session_id)
+    files = f", {len(removed)} audio file{'s' if len(removed) != 1 else ''} removed"
+    print(f"deleted session {session_id}{files if removed else ''}", file=sys.stderr)
+    return 0
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from audio.playback import play_file_from
+    from simulator.settings import load_settings
+    from simulator.store import Store, wav_duration
+
+    store = Store()
+    detail = store.get_session(store.resolve_session(args.session))
+    if args.step < 1:
+        raise UserError(f"--step {args.step}: steps are numbered from 1")
+    takes = detail.takes_for_step(args.step - 1)
+    if not takes:
+        raise UserError(f"session {detail.id} has no take of step {args.step}")
+    if args.take is not None:
+        take = next((t for t in takes if t.attempt == args.take), None)
+        if take is None:
+            raise UserError(f"step {args.step} of session {detail.id} has no take {args.take}")
+    else:
+        final = [t for t in detail.final_takes() if t.step_index == args.step - 1]
+        take = final[0] if final else takes[-1]
+    if take.audio_path is None:
+        raise UserError(f"step {args.step}, take {take.attempt} was typed: it has no audio")
+    length = wav_duration(take.audio_path) if take.audio_path.exists() else None
+    if length is None:
+        raise UserError(f"{take.audio_path}: the take's audio is missing or unreadable")
+    if not 0 <= args.at < length:
+        raise UserError(f"--at {args.at:g}: the take is {length:.1f} s long")
+    device = load_settings().output_device
+    print(
+        f"playing session {detail.id}, step {args.step}, take {take.attempt} "
+        f"from {args.at:.1f} s of {length:.1f} s (Ctrl+C stops)",
+        file=sys.stderr,
+    )
+    stop = threading.Event()
+    try:
+        play_file_from(
+            take.audio_path,
+            args.at,
+            device=int(device) if device.isdigit() else device or None,
+            stop=stop,
+        )
+    except KeyboardInterrupt:
+        stop.set()
+        return 130
     return 0
 
 
@@ -408,20 +555,43 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from simulator.export import session_json, session_markdown
+    from simulator.export import audio_copies, session_json, session_markdown
     from simulator.store import Store
 
     store = Store()
     detail = store.get_session(store.resolve_session(args.session))
-    text = session_markdown(detail) if args.format == "md" else _json_text(session_json(detail))
+    if args.include_audio and not args.output:
+        raise UserError("--include-audio needs -o FILE: the audio is copied next to the report")
+    audio = audio_copies(detail, Path(args.output)) if args.include_audio else {}
+    links = {take_id: rel for take_id, (_, rel) in audio.items()}
+    if args.format == "md":
+        text = session_markdown(detail, links)
+    else:
+        data = session_json(detail)
+        if links:
+            data["audio_files"] = {str(take_id): rel for take_id, rel in links.items()}
+        text = _json_text(data)
     if args.output:
         write_private(Path(args.output), text, force=args.force)
         _out(f"wrote {args.output}", err=True)
+        if audio:
+            _copy_audio(audio, Path(args.output).parent)
     elif args.format == "md":
         sys.stdout.write(terminal_safe(text))
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _copy_audio(audio: dict[int, tuple[Path, str]], base: Path) -> None:
+    import shutil
+
+    for source, relative in audio.values():
+        target = base / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    folder = (base / next(iter(audio.values()))[1]).parent
+    print(f"copied {len(audio)} take{'s' if len(audio) != 1 else ''} to {folder}", file=sys.stderr)
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
@@ -599,8 +769,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("history", help="list past sessions")
     p.add_argument("--scenario", metavar="ID", help="only this scenario")
+    p.add_argument("--mode", choices=["spoken", "typed"], help="only spoken or only typed sessions")
+    p.add_argument("--all", action="store_true", help="also list sessions without an answer")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("compare", help="compare the final takes of a step in two sessions")
+    p.add_argument("first", metavar="SESSION", help="session number, or 'last'")
+    p.add_argument(
+        "second", metavar="SESSION", help="another session of the same scenario (or the same one)"
+    )
+    p.add_argument(
+        "--step", type=int, metavar="N", help="only step N (default: every step both answered)"
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("delete", help="delete a session and its audio")
+    p.add_argument("session", metavar="SESSION", help="session number, or 'last'")
+    p.add_argument("--yes", action="store_true", help="do not ask first")
+    p.set_defaults(func=cmd_delete)
+
+    p = sub.add_parser("play", help="replay a take, from a moment in it")
+    p.add_argument("session", metavar="SESSION", help="session number, or 'last'")
+    p.add_argument("--step", type=int, default=1, metavar="N", help="step number (default 1)")
+    p.add_argument("--take", type=int, metavar="K", help="take number (default: the one counted)")
+    p.add_argument(
+        "--at", type=float, default=0.0, metavar="SECONDS", help="start this far into the take"
+    )
+    p.set_defaults(func=cmd_play)
 
     p = sub.add_parser("show", help="show one session's transcripts and checks")
     p.add_argument("session", metavar="SESSION", help="session number, or 'last'")
@@ -613,6 +810,11 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="FILE", help="write to FILE (readable by you only) not stdout"
     )
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.add_argument(
+        "--include-audio",
+        action="store_true",
+        help="copy the takes' audio into FILE-audio/ next to the report, linked from it",
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("profile", help="show or set your name, phone, email, role and company")

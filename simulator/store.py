@@ -25,6 +25,7 @@ from simulator.safe_io import terminal_safe
 
 SessionStatus = Literal["in_progress", "finished", "abandoned"]
 TakeStatus = Literal["recording", "complete", "recovered", "abandoned"]
+SessionMode = Literal["spoken", "typed", ""]
 
 SCHEMA_VERSION = 2
 """The schema version this code writes, kept in PRAGMA user_version."""
@@ -143,6 +144,22 @@ class SessionSummary:
     """The transcription engine used."""
     model: str
     """The transcription model used."""
+    mode: SessionMode = ""
+    """How it was answered: "spoken" (any take has audio), "typed", or "" with no answer."""
+
+
+@dataclass(frozen=True)
+class PracticeTry:
+    """One session's final answers, for "your must-haves over the last 5 tries"."""
+
+    session_id: int
+    """The session id."""
+    started_at: datetime
+    """When the session started (timezone-aware, UTC)."""
+    mode: SessionMode
+    """spoken or typed."""
+    takes: tuple[TakeRecord, ...]
+    """Each answered step's latest complete take, in step order."""
 
 
 @dataclass(frozen=True)
@@ -800,6 +817,61 @@ class Store:
                 (_iso(self._clock()), session_id),
             )
 
+    def delete_session(self, session_id: int) -> list[Path]:
+        """Delete a session, its takes and results, and its takes' audio; return the files removed.
+
+        The rows go in one transaction first, so a file that cannot be removed never leaves a
+        session pointing at missing audio; the session's recordings folder goes when empty.
+        """
+        with self._locked(write=True) as conn:
+            self._require_session(conn, session_id)
+            owner = conn.execute(
+                "SELECT owner_pid FROM sessions WHERE id = ? AND status = 'in_progress'",
+                (session_id,),
+            ).fetchone()
+            if owner is not None and self._owned_elsewhere(owner["owner_pid"]):
+                raise UserError(
+                    f"session {session_id} is still being recorded by another mockcall; "
+                    "finish it there first"
+                )
+            stored = [
+                row["audio_path"]
+                for row in conn.execute(
+                    "SELECT audio_path FROM takes WHERE session_id = ? AND audio_path IS NOT NULL",
+                    (session_id,),
+                )
+            ]
+            conn.execute(
+                "DELETE FROM check_results WHERE take_id IN"
+                " (SELECT id FROM takes WHERE session_id = ?)",
+                (session_id,),
+            )
+            conn.execute("DELETE FROM takes WHERE session_id = ?", (session_id,))
+            conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        removed: list[Path] = []
+        folders: set[Path] = set()
+        for text in stored:
+            path = self._load_audio_path(text)
+            if path is None:
+                continue
+            folders.add(path.parent)
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError:
+                continue  # the history no longer points at it; nothing more to do here
+            removed.append(path)
+        recordings = self.recordings_dir.resolve()
+        for folder in folders:
+            # Only the session's own folder inside the recordings folder, and only when empty.
+            if folder.resolve().parent == recordings:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    pass
+        return removed
+
     def recover_interrupted(self) -> list[TakeRecord]:
         """Settle what a crash left behind and return the takes it changed.
 
@@ -869,8 +941,11 @@ class Store:
         text = ref.strip().lstrip("#").lower()
         with self._locked(write=False) as conn:
             if text in ("last", "latest"):
+                # The latest session with an answer: a start abandoned at once is not "last".
                 row = conn.execute(
-                    "SELECT id FROM sessions ORDER BY started_at DESC, id DESC LIMIT 1"
+                    "SELECT id FROM sessions s ORDER BY EXISTS (SELECT 1 FROM takes t"
+                    " WHERE t.session_id = s.id AND t.status IN ('complete', 'recovered')) DESC,"
+                    " started_at DESC, id DESC LIMIT 1"
                 ).fetchone()
                 if row is None:
                     raise UserError("no sessions in history yet")
@@ -883,12 +958,31 @@ class Store:
         raise UserError(f"no session {session_id} in history (`mockcall history` lists them)")
 
     def list_sessions(
-        self, scenario_id: str | None = None, limit: int | None = None
+        self,
+        scenario_id: str | None = None,
+        limit: int | None = None,
+        *,
+        include_empty: bool = True,
+        mode: SessionMode | None = None,
     ) -> list[SessionSummary]:
-        """Sessions, newest first, optionally for one scenario and at most LIMIT of them."""
-        args: list[Any] = [scenario_id] if scenario_id else []
-        where = "WHERE s.scenario_id = ?" if scenario_id else ""
-        sql = f"{_SUMMARY_SQL} {where} ORDER BY s.started_at DESC, s.id DESC"
+        """Sessions, newest first, optionally for one scenario and at most LIMIT of them.
+
+        include_empty=False leaves out sessions without a single answered take (started, then
+        abandoned); MODE keeps only spoken or only typed sessions.
+        """
+        conditions: list[str] = []
+        args: list[Any] = []
+        if scenario_id:
+            conditions.append("scenario_id = ?")
+            args.append(scenario_id)
+        if not include_empty:
+            conditions.append("take_count > 0")
+        if mode is not None:
+            conditions.append("mode = ?")
+            args.append(mode)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        # The summary's computed columns (take_count, mode) are filterable from the outside.
+        sql = f"SELECT * FROM ({_SUMMARY_SQL}) {where} ORDER BY started_at DESC, id DESC"
         if limit is not None:
             sql += " LIMIT ?"
             args.append(limit)
@@ -921,21 +1015,42 @@ class Store:
             raise ValueError(f"no take {take_id}")
         return takes[0]
 
-    def last_result_by_scenario(self) -> dict[str, tuple[datetime, bool]]:
-        """For each scenario, the start time and verdict of its latest finished session."""
+    def last_result_by_scenario(
+        self, mode: SessionMode | None = None
+    ) -> dict[str, tuple[datetime, bool]]:
+        """For each scenario, the start time and verdict of its latest finished session.
+
+        Only sessions with an answer count; MODE ("spoken" or "typed") keeps only that kind of
+        practice, so a typed pass does not mark the spoken drill as done.
+        """
+        sessions = self.list_sessions(include_empty=False, mode=mode)
+        latest: dict[str, tuple[datetime, bool]] = {}
+        for s in sessions:  # newest first: the first one seen per scenario is its latest
+            if s.status == "finished" and s.passed is not None:
+                latest.setdefault(s.scenario_id, (s.started_at, s.passed))
+        return latest
+
+    def recent_tries(self, scenario_id: str, limit: int = 5) -> list[PracticeTry]:
+        """The last LIMIT sessions of a scenario that have an answer, oldest first."""
+        sessions = self.list_sessions(scenario_id, include_empty=False)
+        tries: list[PracticeTry] = []
+        for summary in sessions:
+            final = self.get_session(summary.id).final_takes()
+            if final:
+                tries.append(PracticeTry(summary.id, summary.started_at, summary.mode, final))
+            if len(tries) == limit:
+                break
+        return tries[::-1]
+
+    def takes_for_scenario_step(self, scenario_id: str, step_index: int) -> list[TakeRecord]:
+        """Every complete take of one step of a scenario, across sessions, oldest first."""
         with self._locked(write=False) as conn:
-            rows = conn.execute(
-                "SELECT scenario_id, started_at, passed FROM sessions WHERE status = 'finished'"
-                " ORDER BY started_at, id"
-            ).fetchall()
-        # Later rows overwrite earlier ones, leaving each scenario's latest.
-        return {
-            row["scenario_id"]: (
-                cast(datetime, _parse_time(row["started_at"])),
-                bool(row["passed"]),
+            takes = self._load_takes(
+                conn,
+                "s.scenario_id = ? AND t.step_index = ? AND t.status = 'complete'",
+                (scenario_id, step_index),
             )
-            for row in rows
-        }
+        return sorted(takes, key=lambda t: (t.created_at, t.id))
 
     def trends(self, scenario_id: str | None = None) -> list[TrendPoint]:
         """One point per session with a complete take, oldest first, from each step's last take."""
@@ -1052,6 +1167,11 @@ rates AS (
 SELECT s.*,
        (SELECT COUNT(*) FROM takes t
         WHERE t.session_id = s.id AND t.status IN ('complete', 'recovered')) AS take_count,
+       (SELECT CASE WHEN COUNT(*) = 0 THEN ''
+                    WHEN SUM(t.audio_path IS NOT NULL) > 0 THEN 'spoken'
+                    ELSE 'typed' END
+        FROM takes t
+        WHERE t.session_id = s.id AND t.status IN ('complete', 'recovered')) AS mode,
        rates.passes, rates.fails
 FROM sessions s
 LEFT JOIN rates ON rates.session_id = s.id
@@ -1073,4 +1193,5 @@ def _summary(row: sqlite3.Row) -> SessionSummary:
         pass_rate=passes / (passes + fails) if passes + fails else None,
         engine=row["engine"],
         model=row["model"],
+        mode=row["mode"],
     )

@@ -33,6 +33,8 @@ IOFactory = Callable[[Settings], tuple[PromptVoice, AnswerRecorder]]
 """Builds the voice and recorder for a set of settings (devices, voice, rate)."""
 Player = Callable[[Path, threading.Event], None]
 """Plays a WAV file through the output device until it ends or the event is set."""
+PlayerFrom = Callable[[Path, float, threading.Event], None]
+"""Plays a WAV file from a moment (seconds in) until it ends or the event is set."""
 
 
 class MockcallApp(App[None]):
@@ -58,6 +60,7 @@ class MockcallApp(App[None]):
         *,
         io_factory: IOFactory | None = None,
         player: Player | None = None,
+        player_from: PlayerFrom | None = None,
         notices: tuple[str, ...] = (),
     ) -> None:
         super().__init__()
@@ -77,6 +80,8 @@ class MockcallApp(App[None]):
         """Builds the speech-to-text model (called in a background worker)."""
         self.player: Player = player or self._play_through_speakers
         """Replays takes."""
+        self.player_from: PlayerFrom = player_from or self._play_through_speakers_from
+        """Replays takes from an evidence quote's moment."""
         self._io_factory = io_factory
         self._notices = notices
 
@@ -95,6 +100,14 @@ class MockcallApp(App[None]):
 
         device = self.settings.output_device
         play_file(path, device=int(device) if device.isdigit() else device or None, stop=stop)
+
+    def _play_through_speakers_from(self, path: Path, at: float, stop: threading.Event) -> None:
+        from audio.playback import play_file_from
+
+        device = self.settings.output_device
+        play_file_from(
+            path, at, device=int(device) if device.isdigit() else device or None, stop=stop
+        )
 
     def voice_for(self, settings: Settings) -> PromptVoice | None:
         """A voice built for SETTINGS (for previews before they are saved)."""
@@ -238,6 +251,7 @@ def make_app(
     transcriber_factory: TranscriberFactory | None = None,
     *,
     player: Player | None = None,
+    player_from: PlayerFrom | None = None,
 ) -> MockcallApp:
     """Build the app; anything not given is loaded from the user's files or the real devices.
 
@@ -275,5 +289,6 @@ def make_app(
         transcriber_factory,
         io_factory=io_factory,
         player=player,
+        player_from=player_from,
         notices=tuple(notices),
     )

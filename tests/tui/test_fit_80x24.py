@@ -36,7 +36,7 @@ async def test_a_long_title_keeps_the_sessions_result_in_view(
         await until(pilot, lambda: isinstance(app.screen, SessionScreen))
         await pilot.pause()
         assert visible(app, LONG_TITLE)
-        assert visible(app, f"session {session_id} · 2025-03-03 14:00 · ✘ needs work")
+        assert visible(app, f"session {session_id} · 2025-03-03 14:00 · typed · ✘ needs work")
 
 
 async def test_a_long_title_keeps_the_trends_span_in_view(

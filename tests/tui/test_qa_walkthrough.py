@@ -15,6 +15,7 @@ from simulator import locations
 from simulator.profile import Profile
 from simulator.store import Store
 from simulator.tui.app import MockcallApp
+from simulator.tui.screens.dialogs import ExportScreen
 from simulator.tui.screens.practice import PracticeScreen
 from simulator.tui.screens.profile_form import ProfileScreen
 from simulator.tui.screens.review import ReviewScreen
@@ -113,22 +114,43 @@ async def test_review_filter_with_no_sessions_says_so_under_the_headings(
 async def test_session_exports_as_markdown_and_json(
     build_app: Callable[..., MockcallApp], store: Store
 ) -> None:
-    # The app had no way to export a session; only the command line did.
+    # The app had no way to export a session; only the command line did. Then it wrote both
+    # files into a fixed folder; now the user picks the format and the file.
     seed(store)
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
         await app.push_screen(SessionScreen(1))
         await until(pilot, lambda: "x Export" in key_bar(app))
-        await pilot.press("x")
         folder = locations.data_dir() / "exports"
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await pilot.press("enter")  # the default: Markdown in the exports folder
+        await until(pilot, lambda: any(folder.glob("session-1-*.md")))
+        (markdown,) = folder.glob("session-1-*.md")
+        assert "Jordan" in markdown.read_text()
+        assert any(str(markdown) in n.message for n in app._notifications)
+
+        markdown.write_text("my own notes", encoding="utf-8")
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await pilot.press("enter")  # the same file again: asked, not overwritten
+        await until(pilot, lambda: visible(app, "exists: Export again replaces it"))
+        assert markdown.read_text(encoding="utf-8") == "my own notes"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+        assert "Jordan" in markdown.read_text(encoding="utf-8")
+
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        app.screen.query_one(Select).value = "json"
+        await pilot.pause()
+        assert app.screen.query_one(Input).value.endswith(".json")  # the suffix follows
+        await pilot.press("enter")
         await until(pilot, lambda: any(folder.glob("session-1-*.json")))
         (data,) = folder.glob("session-1-*.json")
-        (markdown,) = folder.glob("session-1-*.md")
         assert json.loads(data.read_text())["scenario"] == "voicemail-screening"
-        assert "Jordan" in markdown.read_text()
         assert stat.S_IMODE(data.stat().st_mode) == 0o600
-        assert any(str(markdown) in n.message for n in app._notifications)
 
 
 async def test_trends_name_the_scenario_and_do_not_ask_typed_answers_for_timing(
@@ -143,5 +165,5 @@ async def test_trends_name_the_scenario_and_do_not_ask_typed_answers_for_timing(
         await until(pilot, lambda: visible(app, "Trends · Voicemail screening line"))
         await app.push_screen(TrendsScreen("long-anecdote"))
         await until(pilot, lambda: visible(app, "Trends · The 90-second story"))
-        assert visible(app, "Checks passed no answers yet")
-        assert visible(app, "Pace no timed answers yet")
+        assert visible(app, "Checks passed (%) target 100% no answers yet")
+        assert visible(app, "Pace (words per minute) target 110–170 wpm no timed answers yet")

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import DataTable, OptionList, Select, Sparkline, Static, TextArea
+from textual.widgets import DataTable, OptionList, Select, Static, TextArea
+from textual_plotext import PlotextPlot
 
 from simulator.store import Store
 from simulator.tui.app import MockcallApp
 from simulator.tui.screens.compare import ADDED, DROPPED, CompareScreen
+from simulator.tui.screens.dialogs import PickTakeScreen
 from simulator.tui.screens.library import LibraryScreen
 from simulator.tui.screens.practice import PracticeScreen
 from simulator.tui.screens.review import ReviewScreen
@@ -55,6 +57,9 @@ async def test_retake_then_compare_the_two_takes(build_app: Callable[..., Mockca
         assert takes.highlighted_option is not None
         assert visible(app, "Step 1, take 2")
         await pilot.press("c")
+        # The picker offers the other takes of this step; the take before this one comes first.
+        await until(pilot, lambda: isinstance(app.screen, PickTakeScreen))
+        await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CompareScreen))
 
         compare = app.screen
@@ -198,10 +203,10 @@ async def test_review_lists_filters_and_opens_sessions(
         trends = app.screen
         assert isinstance(trends, TrendsScreen) and trends.scenario_id == "voicemail-screening"
         assert [p.session_id for p in trends.points] == [1, 3, 4]
-        pass_rate = trends.query_one("#pass-rate-chart", Sparkline).data
-        assert pass_rate is not None and [round(v) for v in pass_rate] == [33, 67, 100]
-        fillers = trends.query_one("#fillers-chart", Sparkline).data
-        assert fillers is not None and len(fillers) == 3
+        pass_rate = [p.pass_rate for p in trends.points]
+        assert [round(v * 100) for v in pass_rate if v is not None] == [33, 67, 100]
+        assert all(p.filler_per_min is not None for p in trends.points)
+        assert trends.query_one("#pass-rate-chart", PlotextPlot).display
         assert visible(app, "3 sessions, 2025-03-03 to 2025-03-03")
 
 

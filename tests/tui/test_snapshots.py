@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from audio.transcript import Segment, Transcript, Word
@@ -26,7 +27,8 @@ from simulator.tui.screens.results import ResultsScreen
 from simulator.tui.screens.review import ReviewScreen
 from simulator.tui.screens.session import SessionScreen
 from simulator.tui.screens.tour import TourScreen
-from tests.tui.helpers import result, until
+from simulator.tui.screens.trends import TrendsScreen
+from tests.tui.helpers import add_session, result, timed, until
 from tests.tui.test_fit_80x24 import debrief_session
 from tests.tui.test_review import seed
 
@@ -196,3 +198,62 @@ def test_session_with_a_long_title(
         await pilot.pause()
 
     assert snap_compare(build_app(), terminal_size=(80, 24), run_before=open_session)
+
+
+def one_session(store: Store) -> None:
+    """A single spoken-like voicemail session: a chart of one point."""
+    add_session(
+        store,
+        "voicemail-screening",
+        "Voicemail screening line",
+        "voicemail",
+        [
+            (
+                0,
+                timed("hi this is Jordan Rivera um my number is six one seven"),
+                (
+                    result("says_name", "pass", label="Full name said"),
+                    result("says_phone", "fail", label="Callback number said"),
+                ),
+            )
+        ],
+        passed=False,
+    )
+
+
+def open_trends(scenario_id: str | None) -> Callable[[Pilot[Any]], Any]:
+    """Open the trends screen for SCENARIO_ID and let its charts draw."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.app.push_screen(TrendsScreen(scenario_id))
+        await until(pilot, lambda: isinstance(pilot.app.screen, TrendsScreen))
+        await pilot.pause()
+
+    return run
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_trends_one_session(
+    snap_compare: SnapCompare,
+    build_app: Callable[..., MockcallApp],
+    store: Store,
+    size: tuple[int, int],
+) -> None:
+    one_session(store)
+    assert snap_compare(
+        build_app(), terminal_size=size, run_before=open_trends("voicemail-screening")
+    )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_trends_many_sessions(
+    snap_compare: SnapCompare,
+    build_app: Callable[..., MockcallApp],
+    store: Store,
+    size: tuple[int, int],
+) -> None:
+    seed(store)
+    assert snap_compare(
+        build_app(), terminal_size=size, run_before=open_trends("voicemail-screening")
+    )

@@ -187,18 +187,17 @@ def test_check_reads_stdin(profile_file: Path) -> None:
 
 
 def test_check_is_saved_in_history(tmp_path: Path, profile_file: Path) -> None:
+    from simulator import locations
+
+    # The profile given is the user's own (same details): the check is their practice.
+    locations.profile_file().parent.mkdir(parents=True, exist_ok=True)
+    locations.profile_file().write_text(PROFILE, encoding="utf-8")
     good = write(tmp_path, "good.txt", WITH_NUMBER)
-    assert (
-        mockcall(
-            "check",
-            "voicemail-screening",
-            "--answer-text",
-            str(good),
-            "--profile",
-            str(profile_file),
-        ).returncode
-        == 0
+    checked = mockcall(
+        "check", "voicemail-screening", "--answer-text", str(good), "--profile", str(profile_file)
     )
+    assert checked.returncode == 0, checked.stderr
+    assert "saved as session 1 in your history" in checked.stderr
     history = mockcall("history", "--json")
     assert history.returncode == 0, history.stderr
     sessions = json.loads(history.stdout)["sessions"]

@@ -148,14 +148,27 @@ def test_session_text_and_history_table(saved: tuple[Store, SessionDetail]) -> N
     # The final takes' must-haves lead: step 2 never gave the number.
     assert lines[2:4] == ["Returnable: name ✔ number ✘", "Advice: nothing to work on"]
     assert "Step 1: Please leave your name and number." in lines
-    assert any(line.startswith("  Take 2 of 2 (0:06, ") and "passed" in line for line in lines)
+    # One duration: the speech time, with the recording's length beside it.
+    assert any(
+        line.startswith("  Take 2 of 2 (") and " speech of 0:06, " in line and "passed" in line
+        for line in lines
+    )
     assert "    ✘ Full name said [says_name]" in lines
     assert "        tip:   Say your surname too." in lines
     assert "    You said: No, thanks_a lot." in lines
 
     other = store.start_session("phone-screen", "Phone screen", "phone-screen")
     table = render_history_table(store.list_sessions()).splitlines()
-    assert table[0].split() == ["ID", "Started", "Scenario", "Status", "Result", "Takes", "Checks"]
+    assert table[0].split() == [
+        "ID",
+        "Started",
+        "Scenario",
+        "How",
+        "Status",
+        "Result",
+        "Takes",
+        "Checks",
+    ]
     assert table[1].split()[0] == str(other) and "in progress" in table[1]
     assert "✘ needs work" in table[2] and table[2].rstrip().endswith("67%")
     assert "No sessions yet" in render_history_table([])

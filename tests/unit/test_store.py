@@ -348,8 +348,12 @@ def test_list_sessions_filters_limits_and_orders_newest_first(mockcall_home: Pat
         assert [s.id for s in clocked.list_sessions(limit=1)] == [ids[3]]
         summary = clocked.list_sessions("b")[0]
         assert (summary.take_count, summary.pass_rate, summary.passed) == (0, None, None)
+        for session_id in (ids[0], ids[2]):
+            take = clocked.begin_take(session_id, 0, "Q", None)
+            clocked.complete_take(take, Transcript.from_text("an answer"), (), None)
         clocked.finish_session(ids[0], passed=True)
         clocked.finish_session(ids[2], passed=False)
+        clocked.finish_session(ids[1], passed=True)  # finished without an answer: not practice
         last = clocked.last_result_by_scenario()
         assert last == {"a": (clocked.list_sessions("a")[0].started_at, False)}
 

@@ -58,7 +58,11 @@ def profile_line(profile: Profile) -> Text:
     return out
 
 
-def scenario_details(scenario: Scenario, last: tuple[datetime, bool] | None) -> Text:
+def scenario_details(
+    scenario: Scenario,
+    last: tuple[datetime, bool] | None,
+    typed: tuple[datetime, bool] | None = None,
+) -> Text:
     """The detail pane for the highlighted scenario."""
     persona = scenario.persona
     out = Text(scenario.title, style="bold")
@@ -68,8 +72,12 @@ def scenario_details(scenario: Scenario, last: tuple[datetime, bool] | None) -> 
     steps = len(scenario.steps)
     longest = max(step.time_limit for step in scenario.steps)
     out.append(f"{steps} step{'s' if steps != 1 else ''}, answers up to {clock(longest)}\n")
-    out.append("Last time: ")
+    # Spoken and typed practice are told apart: typing the voicemail is not leaving one.
+    out.append("Last time spoken: ")
     out.append_text(last_result_text(last))
+    if typed is not None:
+        out.append("\nLast time typed: ")
+        out.append_text(last_result_text(typed))
     return out
 
 
@@ -95,6 +103,7 @@ class LibraryScreen(MockcallScreen[None]):
         super().__init__()
         self.entries: list[LibraryEntry] = []
         self.last_results: dict[str, tuple[datetime, bool]] = {}
+        self.typed_results: dict[str, tuple[datetime, bool]] = {}
         self._reported: set[str] = set()
 
     def compose(self) -> ComposeResult:
@@ -118,7 +127,9 @@ class LibraryScreen(MockcallScreen[None]):
     def refresh_library(self) -> None:
         """Re-read the scenario files, the last results and the profile."""
         self.entries = library()
-        self.last_results = self.mockcall.store.last_result_by_scenario()
+        # The mark on each scenario counts only spoken practice; typed runs are shown beside it.
+        self.last_results = self.mockcall.store.last_result_by_scenario(mode="spoken")
+        self.typed_results = self.mockcall.store.last_result_by_scenario(mode="typed")
         for entry in self.entries:
             if entry.error is not None and str(entry.path) not in self._reported:
                 self._reported.add(str(entry.path))
@@ -183,7 +194,13 @@ class LibraryScreen(MockcallScreen[None]):
         if scenario is None:
             text.update(Text("No scenarios found.", style="dim"))
         else:
-            text.update(scenario_details(scenario, self.last_results.get(scenario.id)))
+            text.update(
+                scenario_details(
+                    scenario,
+                    self.last_results.get(scenario.id),
+                    self.typed_results.get(scenario.id),
+                )
+            )
 
     @on(OptionList.OptionSelected, "#scenario-list")
     def _selected(self) -> None:

@@ -13,7 +13,8 @@ from textual.widgets import Footer, OptionList, Static
 
 from simulator.report import StepReport, headline
 from simulator.scenario import Scenario
-from simulator.tui.screens.base import MockcallScreen
+from simulator.store import TakeRecord
+from simulator.tui.screens.replay import EvidenceReplay
 from simulator.tui.widgets.checklist import MARKS, Checklist, summary
 from simulator.tui.widgets.pace_curve import PaceCurve
 from simulator.tui.widgets.transcript_view import TranscriptView, legend
@@ -47,11 +48,13 @@ def headline_text(scenario: Scenario, report: StepReport) -> Text:
     return out
 
 
-class ResultsScreen(MockcallScreen[str | None]):
+class ResultsScreen(EvidenceReplay[str | None]):
     """One take's results; dismisses with "retake", "next" or "finish"."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "choose('retake')", "Retake"),
+        Binding("c", "compare", "Compare", tooltip="Compare with the take before this one"),
+        Binding("p", "play_evidence", "Play here", tooltip="Play the answer from this evidence"),
         Binding("n", "choose('next')", "Next step"),
         Binding("f", "choose('finish')", "Finish"),
         Binding("escape", "choose('finish')", "Done", show=False),
@@ -59,8 +62,9 @@ class ResultsScreen(MockcallScreen[str | None]):
     HELP = (
         "The first lines say what decides the drill (the must-haves) and what is advice. "
         "Each check shows what was heard and, when it failed, a tip. Move through the checklist "
-        "to highlight a check's evidence in the transcript. **r** retakes the step, **n** goes "
-        "on to the next step, **f** or **Esc** ends the session."
+        "to highlight a check's evidence in the transcript. **p** plays your answer from that "
+        "evidence (again to stop). **r** retakes the step; after a retake **c** compares it "
+        "with the take before. **n** goes on to the next step, **f** or **Esc** ends the session."
     )
 
     def __init__(self, scenario: Scenario, report: StepReport, *, last: bool) -> None:
@@ -92,10 +96,50 @@ class ResultsScreen(MockcallScreen[str | None]):
         checklist.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """On the last step there is no next step to go to."""
+        """On the last step there is no next step to go to; compare needs an earlier take."""
         if action == "choose" and parameters == ("next",):
             return not self.last
+        if action == "compare":
+            return self.previous_take() is not None
+        if action == "play_evidence":
+            return self.report.audio_path is not None
         return True
+
+    def previous_take(self) -> TakeRecord | None:
+        """The complete take of this step just before this one, in this session."""
+        if self.report.take_id is None:
+            return None
+        store = self.mockcall.store
+        try:
+            this = store.get_take(self.report.take_id)
+        except ValueError:
+            return None
+        earlier = [
+            t
+            for t in store.takes_for_step(this.session_id, this.step_index)
+            if t.status == "complete" and t.attempt < this.attempt
+        ]
+        return earlier[-1] if earlier else None
+
+    def action_compare(self) -> None:
+        """Compare this take with the one before it."""
+        from simulator.tui.screens.compare import CompareScreen
+
+        before = self.previous_take()
+        if before is None or self.report.take_id is None:
+            return
+        self.app.push_screen(
+            CompareScreen(before, self.mockcall.store.get_take(self.report.take_id))
+        )
+
+    def action_play_evidence(self) -> None:
+        """Play the answer from the highlighted check's evidence."""
+        checklist = self.query_one(Checklist)
+        self.replay_evidence(
+            self.report.audio_path,
+            self.report.transcript,
+            checklist.result_at(checklist.highlighted),
+        )
 
     @on(OptionList.OptionHighlighted, "#checklist")
     def _focus_check(self, event: OptionList.OptionHighlighted) -> None:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import os
 import threading
 from pathlib import Path
 from typing import ClassVar
 
-from rich.console import Group
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,14 +14,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from simulator import locations
 from simulator.errors import UserError
-from simulator.export import session_json, session_markdown
+from simulator.export import describe_session, duration_text
 from simulator.store import SessionDetail, TakeRecord, take_stats
 from simulator.tui.messages import PlaybackFinished
-from simulator.tui.screens.base import MockcallScreen
-from simulator.tui.screens.review import result_cell, when
-from simulator.tui.widgets.checklist import result_prompt, summary
+from simulator.tui.screens.replay import EvidenceReplay
+from simulator.tui.screens.review import mode_cell, result_cell, when
+from simulator.tui.widgets.checklist import Checklist, summary
 from simulator.tui.widgets.elapsed import clock
 from simulator.tui.widgets.transcript_view import TranscriptView
 
@@ -45,19 +41,22 @@ def take_label(take: TakeRecord) -> Text:
         out.append("✘", style="red")
     else:
         out.append("–", style="dim")
-    if take.duration is not None:
-        out.append(f" {clock(take.duration)}")
+    speech = take_stats(take).speech_seconds if take.transcript is not None else None
+    if speech is not None:
+        out.append(f" {clock(speech)}")  # the time spoken, as the checks measure it
     elif take.transcript is not None and not take.transcript.timed:
         out.append(" typed", style="dim")
+    elif take.duration is not None:
+        out.append(f" {clock(take.duration)}", style="dim")
     return out
 
 
 def take_numbers(take: TakeRecord) -> str:
-    """Pace, fillers and the check count for one take."""
+    """Speech time, pace, fillers and the check count for one take."""
     if take.transcript is None:
         return ""
     stats = take_stats(take)
-    parts = [summary(take.results)]
+    parts = [summary(take.results), duration_text(stats)]
     if stats.wpm is not None:
         parts.append(f"{stats.wpm:.0f} wpm")
     if stats.speech_seconds is not None:
@@ -65,45 +64,31 @@ def take_numbers(take: TakeRecord) -> str:
     return " · ".join(parts)
 
 
-def export_session(detail: SessionDetail, folder: Path) -> tuple[Path, Path]:
-    """Write DETAIL as Markdown and as JSON into FOLDER (readable by the user only)."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    stem = f"session-{detail.id}-{detail.summary.scenario_id}"
-    texts = (
-        (folder / f"{stem}.md", session_markdown(detail)),
-        (folder / f"{stem}.json", json.dumps(session_json(detail), indent=2, ensure_ascii=False)),
-    )
-    for path, text in texts:
-        # Transcripts are personal: created private, like the history they come from.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text if text.endswith("\n") else text + "\n")
-    return texts[0][0], texts[1][0]
-
-
-class SessionScreen(MockcallScreen[None]):
-    """A saved session: pick a take to read it; p replays, m marks, c compares, x exports."""
+class SessionScreen(EvidenceReplay[None]):
+    """A saved session: pick a take to read it; replay, compare, export or delete it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "play", "Play"),
-        Binding("m", "mark", "Mark"),
+        Binding("e", "play_evidence", "Evidence", tooltip="Play from the highlighted check"),
         Binding("c", "compare", "Compare"),
         Binding("x", "export", "Export"),
+        # Kept out of the key bar so "? Help" fits at 80 columns; the help and review list it.
+        Binding("d", "delete", "Delete", show=False),
         Binding("escape", "back", "Back"),
     ]
     HELP = (
         "The takes of each step are on the left; the highlighted one is shown on the right. "
-        "**p** (or **Enter**) replays its audio (again to stop). **c** compares it with the take "
-        "before it; to compare two other takes of a step, **m** marks one, then highlight the "
-        "other and press **c**. **x** exports the whole session as Markdown and JSON files."
+        "**p** (or **Enter**) replays its audio (again to stop). **Tab** moves to its checks; "
+        "**e** plays the answer from the highlighted check's evidence. **c** compares the take "
+        "with another take of the same step, from this session or any other of this scenario. "
+        "**x** exports the session (you choose the format and file), **d** deletes it with its "
+        "audio, after asking."
     )
 
     def __init__(self, session_id: int) -> None:
         super().__init__()
         self.session_id = session_id
         self.detail: SessionDetail | None = None
-        self.marked: TakeRecord | None = None
-        """The take chosen with m as one side of a comparison."""
         self._playing: threading.Event | None = None
 
     def compose(self) -> ComposeResult:
@@ -114,7 +99,7 @@ class SessionScreen(MockcallScreen[None]):
             with VerticalScroll(id="take-detail"):
                 yield Static(id="take-prompt")
                 yield TranscriptView(id="take-transcript")
-                yield Static(id="take-checks")
+                yield Checklist(id="take-checks")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -127,6 +112,8 @@ class SessionScreen(MockcallScreen[None]):
             return
         s = self.detail.summary
         meta = Text(f"session {s.id} · {when(s)} · ")
+        meta.append_text(mode_cell(s))
+        meta.append(" · ")
         meta.append_text(result_cell(s))
         head = Text(s.title, style="bold")
         # A long title puts the details on a line of their own rather than splitting them.
@@ -173,13 +160,30 @@ class SessionScreen(MockcallScreen[None]):
             Text.assemble(("Asked: ", "dim"), take.prompt)
         )
         view = self.query_one("#take-transcript", TranscriptView)
-        checks = self.query_one("#take-checks", Static)
+        checks = self.query_one("#take-checks", Checklist)
         if take.transcript is None:
             view.update(Text(TAKE_STATUS.get(take.status, take.status), style="italic"))
-            checks.update("")
+            checks.show(())
             return
-        view.show(take.transcript, take.results)
-        checks.update(Group(*(result_prompt(result) for result in take.results)))
+        checks.show(take.results)
+        view.show(take.transcript, take.results, checks.result_at(checks.highlighted))
+
+    @on(OptionList.OptionHighlighted, "#take-checks")
+    def _focus_check(self, event: OptionList.OptionHighlighted) -> None:
+        take = self.take
+        if take is not None and take.transcript is not None:
+            checks = self.query_one("#take-checks", Checklist)
+            self.query_one("#take-transcript", TranscriptView).show(
+                take.transcript, take.results, checks.result_at(event.option_index)
+            )
+
+    def action_play_evidence(self) -> None:
+        """Play the highlighted take from the highlighted check's evidence."""
+        take = self.take
+        if take is None:
+            return
+        checks = self.query_one("#take-checks", Checklist)
+        self.replay_evidence(take.audio_path, take.transcript, checks.result_at(checks.highlighted))
 
     @on(OptionList.OptionSelected, "#takes")
     def _selected(self) -> None:
@@ -223,52 +227,85 @@ class SessionScreen(MockcallScreen[None]):
 
     # -- comparing -----------------------------------------------------------------------------
 
-    def action_mark(self) -> None:
-        """Mark the highlighted take as one side of a comparison."""
-        take = self.take
-        if take is not None:
-            self.marked = take
-            self.notify(
-                f"Marked step {take.step_index + 1}, take {take.attempt} to compare.", timeout=3
-            )
-
     def action_compare(self) -> None:
-        """Compare the marked (or previous) take of the step with the highlighted one."""
-        from simulator.tui.screens.compare import CompareScreen
+        """Pick another take of this step, from this session or another, and compare."""
+        from simulator.tui.screens.dialogs import PickTakeScreen
 
         take = self.take
         if take is None or self.detail is None:
             return
-        other = self.marked
-        if other is None or other.step_index != take.step_index or other.id == take.id:
-            earlier = [
-                t for t in self.detail.takes_for_step(take.step_index) if t.attempt < take.attempt
-            ]
-            later = [
-                t for t in self.detail.takes_for_step(take.step_index) if t.attempt > take.attempt
-            ]
-            other = earlier[-1] if earlier else (later[0] if later else None)
-        if other is None:
-            self.notify("This step has only one take: retake it to compare.", severity="warning")
+        if take.status != "complete":
+            self.notify("This take has no transcript to compare.", severity="warning")
             return
-        first, second = sorted((other, take), key=lambda t: t.attempt)
-        self.app.push_screen(CompareScreen(first, second))
+        store = self.mockcall.store
+        every = store.takes_for_scenario_step(self.detail.summary.scenario_id, take.step_index)
+        others = [t for t in every if t.id != take.id]
+        if not others:
+            self.notify(
+                "No other take of this step yet: retake it, or practise the scenario again.",
+                severity="warning",
+            )
+            return
+        counted = {
+            t.id
+            for session_id in {t.session_id for t in others}
+            for t in store.get_session(session_id).final_takes()
+        }
+        earlier_here = [
+            t for t in others if t.session_id == take.session_id and t.attempt < take.attempt
+        ]
+        preferred = earlier_here[-1] if earlier_here else others[-1]
+        # Newest first: the latest practice is what one compares with most.
+        choices = sorted(others, key=lambda t: (t.created_at, t.id), reverse=True)
 
-    # -- exporting ----------------------------------------------------------------------------
+        def compare_with(other: TakeRecord | None) -> None:
+            from simulator.tui.screens.compare import CompareScreen
+
+            if other is None:
+                return
+            first, second = sorted((other, take), key=lambda t: (t.created_at, t.id))
+            self.app.push_screen(CompareScreen(first, second))
+
+        self.app.push_screen(PickTakeScreen(take, choices, counted, preferred.id), compare_with)
+
+    # -- exporting and deleting -------------------------------------------------------------
 
     def action_export(self) -> None:
-        """Write the session as Markdown and JSON beside the history, and say where."""
+        """Ask for the format and file, then export the session."""
+        from simulator.tui.screens.dialogs import ExportScreen
+
         if self.detail is None:
             return
-        try:
-            markdown, data = export_session(self.detail, locations.data_dir() / "exports")
-        except OSError as exc:
-            self.notify(f"Session not exported: {exc}", severity="error", markup=False)
+
+        def exported(written: list[Path] | None) -> None:
+            if not written:
+                return
+            audio = len(written) - 1
+            extra = f" and {audio} audio file{'s' if audio != 1 else ''}" if audio else ""
+            self.notify(f"Exported to {written[0]}{extra}", timeout=10, markup=False)
+
+        self.app.push_screen(ExportScreen(self.detail), exported)
+
+    def action_delete(self) -> None:
+        """Delete this session and its audio, after asking."""
+        from simulator.tui.screens.dialogs import ConfirmScreen
+
+        if self.detail is None:
             return
-        self.notify(
-            f"Exported session {self.detail.id} to {markdown} and {data.name}",
-            timeout=10,
-            markup=False,
+        detail = self.detail
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            removed = self.mockcall.store.delete_session(detail.id)
+            self.notify(
+                f"Deleted session {detail.id} ({len(removed)} audio files removed).", timeout=6
+            )
+            self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete {describe_session(detail)}? This cannot be undone."),
+            confirmed,
         )
 
     def action_back(self) -> None:
