@@ -1,0 +1,87 @@
+"""The clause reader, and star_structure reading a result from the story's shape (issue 8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from audio.transcript import Transcript
+from simulator.checks import REGISTRY, CheckContext
+from simulator.checks.language.clauses import Subject, Tense, clauses
+from simulator.checks.language.engine import Doc
+from simulator.profile import Profile
+
+
+def star(text: str) -> str:
+    check = REGISTRY["star_structure"]
+    ctx = CheckContext(Transcript.from_text(text), Profile())
+    return check.func(ctx, check.params.model_validate({})).status
+
+
+def read(text: str) -> list[tuple[str, str | None, str]]:
+    """(clause, subject kind, tense) for each clause of TEXT."""
+    return [
+        (" ".join(c.words), c.subject.value if c.subject else None, c.tense.value)
+        for c in clauses(Doc.from_text(text))
+    ]
+
+
+def test_clauses_split_at_conjunctions_and_commas_and_read_who_and_when() -> None:
+    assert read("By six the page was timing out, and we had to roll back.") == [
+        ("by six the page was timing out", "other", "past"),
+        ("we had to roll back", "we", "past"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text,subject,tense",
+    [
+        ("I did an audit and cancelled forty of them.", Subject.SPEAKER, Tense.PAST),
+        ("None of them converted.", Subject.OTHER, Tense.PAST),
+        ("She hasn't missed one since.", Subject.OTHER, Tense.PERFECT),
+        ("The close takes five days now.", Subject.OTHER, Tense.NOW),
+        ("The two of us went through every form.", Subject.WE, Tense.PAST),
+        ("My manager and I split the list.", Subject.WE, Tense.PAST),
+        ("He would call back later.", Subject.OTHER, Tense.OTHER),
+    ],
+)
+def test_the_last_clause_has_its_subject_and_tense(
+    text: str, subject: Subject, tense: Tense
+) -> None:
+    last = clauses(Doc.from_text(text))[-1]
+    assert (last.subject, last.tense) == (subject, tense)
+
+
+def test_a_relative_clause_is_not_read_as_a_new_subject() -> None:
+    last = clauses(Doc.from_text("I ran a meeting where everyone scored both options."))[-1]
+    assert last.subject is Subject.SPEAKER
+
+
+# Stories written for this test, not taken from any labelled set.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our van kept breaking down on the school run. I found a second-hand van and sold the old one. The kids got to school on time all term.",
+        "A tenant's boiler failed on Christmas Eve. I rang three engineers until one agreed to come out. The heating was back on by nine that night.",
+        "I misread the tender deadline and sent our bid a day late. The council rejected it without opening it.",
+        "Nobody was reading our safety bulletin. I turned it into a two minute video for the morning huddle. Near misses reported went from four a month to eleven.",
+        "The library's self-checkout kept freezing. I logged every freeze for a week and showed the vendor the pattern. They replaced the scanners, and the queue has disappeared since.",
+        "We lost the tender. I'd priced it on last year's rates and didn't check the new wage rules.",
+    ],
+)
+def test_a_result_without_marker_words_counts(text: str) -> None:
+    assert star(text) == "pass"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our van kept breaking down on the school run. I found a second-hand van and sold the old one.",
+        "A tenant's boiler failed on Christmas Eve. I rang three engineers and asked each of them for a time.",
+        "When the bulletin stopped being read, I would have turned it into a video for the morning huddle.",
+        "The scanners kept freezing. I logged every freeze for a week, and it taught me how to talk to vendors.",
+        "I'm someone who always follows up. If a vendor is slow, I call them every day until they reply.",
+        "The boiler failed on Christmas Eve. She said she could come, so I sent her the address and",
+    ],
+)
+def test_a_story_without_an_outcome_fails(text: str) -> None:
+    assert star(text) == "fail"
