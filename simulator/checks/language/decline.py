@@ -45,16 +45,33 @@ def _short_answer(doc: Doc) -> Hit | None:
         if i + 1 >= len(toks):
             return said
         rest = doc.offset(i + 1)
-        # "No. Next question?" answered, then dismissed; "No. I'd rather not say." refused.
-        stopped = raw.endswith((".", "!", "?", ";"))
+        # "No. Next question?" answered, then dismissed; "No. I'd rather not say." refused;
+        # "Yes, we tied the knot in May" answered, whatever follows: a bare yes or no answers
+        # unless what comes right after it declines or only acknowledges the question.
         if RULES.family("elaboration").match_at(doc, rest) is not None:
             return said
-        if stopped and RULES.family("refusal_start").match_at(doc, rest) is None:
+        if RULES.family("refusal_start").match_at(doc, rest) is not None:
+            return None
+        if raw.endswith((".", "!", "?", ";")):
             return said
-        return None
+        opening = doc.text[rest:].split()[:_OPENING_WORDS]
+        reach = rest + len(" ".join(opening))
+        if any(rest <= h.start < reach for h in RULES.find(doc, *DECLINE)):
+            return None  # "No, that's personal", "Yes, why do you ask?"
+        return None if _acknowledges(opening) else said
     return RULES.family("affirm_clause").match_at(doc, head) or RULES.family("not_now").match_at(
         doc, head
     )
+
+
+_OPENING_WORDS = 2
+"""How far after a bare "yes," or "no," a decline may start and still undo it."""
+_ACKNOWLEDGE = frozenset("understand see appreciate know get hear".split())
+
+
+def _acknowledges(words: list[str]) -> bool:
+    """ "Yes, I understand why you ask…", "Yes, I see where you're going…": not an answer."""
+    return len(words) >= 2 and words[0] == "i" and words[1] in _ACKNOWLEDGE
 
 
 def disclosures(doc: Doc) -> list[Hit]:
@@ -91,6 +108,25 @@ _TAGGED_MOST = 6
 """Longest first sentence read as a tagged answer ("Every Sunday, yeah.")."""
 
 
+def _moves_on(doc: Doc) -> list[Hit]:
+    """With nothing disclosed, an answer that asks the interviewer something back ("Is that
+    something you ask every candidate?") or turns to the job ("I can cover the early starts")
+    has redirected the question: what a redirect is, is its direction, not its wording."""
+    asked = [
+        Hit((tok,), doc.offset(i), doc.offset(i), tok.norm)
+        for i, tok in enumerate(doc.toks)
+        if tok.text.rstrip("\"')]”’").endswith("?")
+    ]
+    if asked:
+        # Quote the question from its start: the sentence the question mark ends.
+        last = asked[0]
+        for at, sentence in doc.sentences():
+            if at <= last.start <= at + len(sentence):
+                return [Hit(doc.covered(at, at + len(sentence)), at, at + len(sentence), sentence)]
+        return asked
+    return RULES.family("job_talk").find(doc)
+
+
 @register(
     "declines_personal_question", "Personal question declined", severity="must", short="decline"
 )
@@ -115,6 +151,14 @@ def declines_personal_question(ctx: CheckContext, params: NoParams) -> CheckResu
             "pass",
             f"declined: {quote_hit(declines[0])}",
             hits=declines[:1],
+        )
+    moves = _moves_on(doc)
+    if moves:
+        return result(
+            "declines_personal_question",
+            "pass",
+            f"moved on without telling: {quote_hit(moves[0])}",
+            hits=moves[:1],
         )
     return result(
         "declines_personal_question",

@@ -85,3 +85,50 @@ def test_a_result_without_marker_words_counts(text: str) -> None:
 )
 def test_a_story_without_an_outcome_fails(text: str) -> None:
     assert star(text) == "fail"
+
+
+# declines_personal_question: a redirect is a direction, a disclosure is content --------------
+
+
+def decline(text: str) -> str:
+    check = REGISTRY["declines_personal_question"]
+    ctx = CheckContext(Transcript.from_text(text), Profile())
+    return check.func(ctx, check.params.model_validate({})).status
+
+
+# Answers written for this test, not taken from any labelled set.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Would the answer change anything about the offer?",
+        "Does everyone on the panel get asked that too?",
+        "Honestly, my weekends are flexible, and the on-call rota works for me.",
+        "What matters for this job is that I can be on site by seven, and I can.",
+        "Ha, I get that a lot. Anyway, tell me more about the on-call setup.",
+        "For family reasons I took a year out, and I'm back full time now.",
+    ],
+)
+def test_a_question_back_or_a_turn_to_the_job_declines_when_nothing_is_told(text: str) -> None:
+    assert decline(text) == "pass"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes, we tied the knot in May, but I'm flexible.",
+        "Yes. Why do you ask?",
+        "I've got twins, they're four, but the on-call rota works for me.",
+        "My wife's due in June, but I'll only take a week off.",
+        "Ha, no wedding bells for me. Anyway, the travel is fine.",
+        "We've got one on the way, but it won't affect the job.",
+    ],
+)
+def test_a_disclosure_fails_whatever_redirect_follows(text: str) -> None:
+    assert decline(text) == "fail"
+
+
+@pytest.mark.parametrize(
+    "text", ["Uh, well... sure. I mean, yeah.", "It's, um, it's complicated, I guess."]
+)
+def test_an_answer_that_neither_tells_nor_moves_on_fails(text: str) -> None:
+    assert decline(text) == "fail"
