@@ -132,3 +132,35 @@ def test_a_disclosure_fails_whatever_redirect_follows(text: str) -> None:
 )
 def test_an_answer_that_neither_tells_nor_moves_on_fails(text: str) -> None:
     assert decline(text) == "fail"
+
+
+# takes_responsibility: a cause put on others by the sentence's shape ----------------------------
+
+
+def owns(text: str) -> str:
+    check = REGISTRY["takes_responsibility"]
+    ctx = CheckContext(Transcript.from_text(text), Profile())
+    return check.func(ctx, check.params.model_validate({})).status
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The lift at their building broke down, so I was twelve minutes late.",
+        "I couldn't log in because the portal rejected my password.",
+        "Their parking app crashed, so I missed the start.",
+    ],
+)
+def test_a_cause_put_on_something_else_fails(text: str) -> None:
+    assert owns(text) == "fail"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The lift broke down, so I was late, but I should have left a buffer. That's on me.",
+        "I was twelve minutes late and I missed the start of the panel.",
+    ],
+)
+def test_owned_or_plain_facts_pass(text: str) -> None:
+    assert owns(text) == "pass"
