@@ -42,6 +42,8 @@ def test_clauses_split_at_conjunctions_and_commas_and_read_who_and_when() -> Non
         ("The two of us went through every form.", Subject.WE, Tense.PAST),
         ("My manager and I split the list.", Subject.WE, Tense.PAST),
         ("He would call back later.", Subject.OTHER, Tense.OTHER),
+        ("I'd missed two calls because I double booked myself.", Subject.SPEAKER, Tense.PAST),
+        ("I read the logs and found it always broke on a zero line.", Subject.SPEAKER, Tense.PAST),
     ],
 )
 def test_the_last_clause_has_its_subject_and_tense(
@@ -66,6 +68,7 @@ def test_a_relative_clause_is_not_read_as_a_new_subject() -> None:
         "Nobody was reading our safety bulletin. I turned it into a two minute video for the morning huddle. Near misses reported went from four a month to eleven.",
         "The library's self-checkout kept freezing. I logged every freeze for a week and showed the vendor the pattern. They replaced the scanners, and the queue has disappeared since.",
         "We lost the tender. I'd priced it on last year's rates and didn't check the new wage rules.",
+        "The short version is we lost the client. I'd missed two status calls because I double booked myself, and their director escalated it.",
     ],
 )
 def test_a_result_without_marker_words_counts(text: str) -> None:

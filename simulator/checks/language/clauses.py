@@ -184,7 +184,10 @@ def clauses(doc: Doc) -> list[Clause]:
         if piece:
             clause = _read(piece, intro, sentence)
             main = [c for c in out if c.sentence == sentence and c.intro in COORDINATORS]
-            if clause.subject is None and main:
+            # "…and found it always broke": a clause opening on a verb shares the subject
+            # before it; "it … broke" is what was found, not a new subject.
+            opens_on_verb = bool(clause.words) and _is_past(clause.words[0])
+            if main and (clause.subject is None or (opens_on_verb and clause.verb_index > 0)):
                 clause = _shared_subject(clause, main[-1])
             out.append(clause)
         piece = []
@@ -279,6 +282,9 @@ def _first_subject_and_verb(
         if words[v] == "would" and v + 1 < len(words) and _participle(words[v + 1]):
             v += 1  # "I'd priced it" is spelled "i would priced": the pluperfect, not a wish
         kind, first = _subject_at(words, head)
+        if kind is None and head >= 1 and words[head - 1] in SPEAKER | WE | OTHER_PRONOUNS:
+            # "I double booked myself": one unknown adverb between subject and verb.
+            kind, first = _subject_at(words, head - 1)
         if first > 0 and words[first - 1] in RELATIVES:
             continue  # "a meeting where everyone scored": describes, does not report
         if kind is not None:
