@@ -167,3 +167,7 @@ def test_a_cause_put_on_something_else_fails(text: str) -> None:
 )
 def test_owned_or_plain_facts_pass(text: str) -> None:
     assert owns(text) == "pass"
+
+
+def test_uptalk_is_not_a_question_back() -> None:
+    assert decline("Well, that's a tough one. I guess it depends?") == "fail"

@@ -112,19 +112,32 @@ def _moves_on(doc: Doc) -> list[Hit]:
     """With nothing disclosed, an answer that asks the interviewer something back ("Is that
     something you ask every candidate?") or turns to the job ("I can cover the early starts")
     has redirected the question: what a redirect is, is its direction, not its wording."""
-    asked = [
-        Hit((tok,), doc.offset(i), doc.offset(i), tok.norm)
-        for i, tok in enumerate(doc.toks)
-        if tok.text.rstrip("\"')]”’").endswith("?")
-    ]
-    if asked:
-        # Quote the question from its start: the sentence the question mark ends.
-        last = asked[0]
-        for at, sentence in doc.sentences():
-            if at <= last.start <= at + len(sentence):
-                return [Hit(doc.covered(at, at + len(sentence)), at, at + len(sentence), sentence)]
-        return asked
+    for at, sentence in _questions(doc):
+        words = sentence.split()
+        # A question to the interviewer, not uptalk ("I guess it depends?").
+        if {"you", "your"} & set(words) or set(words[:3]) & _QUESTION_OPENERS:
+            end = at + len(sentence)
+            return [Hit(doc.covered(at, end), at, end, sentence)]
     return RULES.family("job_talk").find(doc)
+
+
+def _questions(doc: Doc) -> list[tuple[int, str]]:
+    """The sentences that end in a question mark."""
+    marks = [
+        doc.offset(i) for i, tok in enumerate(doc.toks) if tok.text.rstrip("\"')]”’").endswith("?")
+    ]
+    return [
+        (at, sentence)
+        for at, sentence in doc.sentences()
+        if any(at <= mark <= at + len(sentence) for mark in marks)
+    ]
+
+
+_QUESTION_OPENERS = frozenset(
+    """is are was were do does did can could would will may might should shall why what how
+    which who when where""".split()
+)
+"""Words a question to the interviewer opens with (within its first three words)."""
 
 
 @register(
