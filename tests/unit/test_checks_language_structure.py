@@ -84,6 +84,8 @@ def test_a_result_without_marker_words_counts(text: str) -> None:
         "The scanners kept freezing. I logged every freeze for a week, and it taught me how to talk to vendors.",
         "I'm someone who always follows up. If a vendor is slow, I call them every day until they reply.",
         "The boiler failed on Christmas Eve. She said she could come, so I sent her the address and",
+        "I joined the support team in March and set up a new rota. The team was really small, and we had two open roles.",
+        "When I started, I reorganised the stockroom. The stockroom was a mess and nobody could find anything.",
     ],
 )
 def test_a_story_without_an_outcome_fails(text: str) -> None:

@@ -81,13 +81,33 @@ def _is_outcome(clause: Clause) -> bool:
     if any(word in _REFLECTION for word in clause.words):
         return False
     if clause.subject is Subject.WE:
+        if clause.verb == "had":
+            return clause.rest[:1] == ("to",)  # "we had to roll back"; "we had two roles" is scene
+        if clause.verb in _BE:
+            return _changed(clause)  # "we were back online"; "we were a small team" is scene
         return clause.verb in _WE_OUTCOME or clause.tense is not Tense.PAST
     if clause.subject is not Subject.OTHER:
         return False
     if clause.verb in _EFFORT and clause.subject_words[-1] not in _THINGS:
         return False  # "everyone pitched in" is effort; "everything worked again" is not
     # "It was close", "that was hard": a verdict on the story, not an outcome of it.
-    return not (clause.subject_words[-1] in _VERDICT_SUBJECTS and clause.verb in _BE)
+    if clause.subject_words[-1] in _VERDICT_SUBJECTS and clause.verb in _BE:
+        return False
+    return clause.verb not in _BE or _changed(clause)
+
+
+def _changed(clause: Clause) -> bool:
+    """A "was/were" clause that reports a change ("was replaced", "was timing out", "was back
+    on by nine", "were coming out faster") rather than describing the scene ("the team was
+    really small", "the stockroom was a mess")."""
+    rest = clause.rest
+    if any(_change_word(w) for w in rest[:3]) or set(rest) & _TIME_ANCHORS:
+        return True
+    return any(w.endswith("ed") or w in IRREGULAR_PASTS or w.endswith("ing") for w in rest[:2])
+
+
+def _change_word(word: str) -> bool:
+    return word in _CHANGE_WORDS or (word.endswith("er") and len(word) > 4)
 
 
 def _unreal(told: list[Clause], hit: Hit) -> bool:
@@ -164,6 +184,15 @@ _UNREAL = frozenset(
 """Clause openers that make the clause a condition or a purpose, not something that happened."""
 _BE = frozenset({"was", "were", "is", "are"})
 _VERDICT_SUBJECTS = frozenset({"it", "that", "this"})
+_CHANGE_WORDS = frozenset(
+    "back now still no longer not never fixed gone stable happy happier calmer fine ready".split()
+)
+"""Words after "was/were" that report a new state."""
+_TIME_ANCHORS = frozenset(
+    """within later afterwards next by until since eventually finally soon end days weeks
+    months hours minutes week month day hour quarter term""".split()
+)
+"""Words that put a "was/were" clause after the action in time ("by nine", "within a week")."""
 _SCENE_OPENERS = frozenset({"when", "back", "at", "in", "during", "while", "years", "last"})
 _THINGS = frozenset({"it", "everything", "nothing", "that", "this", "which"})
 _WE_OUTCOME = RULES.word_list("we_outcome")
