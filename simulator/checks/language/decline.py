@@ -45,16 +45,33 @@ def _short_answer(doc: Doc) -> Hit | None:
         if i + 1 >= len(toks):
             return said
         rest = doc.offset(i + 1)
-        # "No. Next question?" answered, then dismissed; "No. I'd rather not say." refused.
-        stopped = raw.endswith((".", "!", "?", ";"))
+        # "No. Next question?" answered, then dismissed; "No. I'd rather not say." refused;
+        # "Yes, we tied the knot in May" answered, whatever follows: a bare yes or no answers
+        # unless what comes right after it declines or only acknowledges the question.
         if RULES.family("elaboration").match_at(doc, rest) is not None:
             return said
-        if stopped and RULES.family("refusal_start").match_at(doc, rest) is None:
+        if RULES.family("refusal_start").match_at(doc, rest) is not None:
+            return None
+        if raw.endswith((".", "!", "?", ";")):
             return said
-        return None
+        opening = doc.text[rest:].split()[:_OPENING_WORDS]
+        reach = rest + len(" ".join(opening))
+        if any(rest <= h.start < reach for h in RULES.find(doc, *DECLINE)):
+            return None  # "No, that's personal", "Yes, why do you ask?"
+        return None if _acknowledges(opening) else said
     return RULES.family("affirm_clause").match_at(doc, head) or RULES.family("not_now").match_at(
         doc, head
     )
+
+
+_OPENING_WORDS = 2
+"""How far after a bare "yes," or "no," a decline may start and still undo it."""
+_ACKNOWLEDGE = frozenset("understand see appreciate know get hear".split())
+
+
+def _acknowledges(words: list[str]) -> bool:
+    """ "Yes, I understand why you ask…", "Yes, I see where you're going…": not an answer."""
+    return len(words) >= 2 and words[0] == "i" and words[1] in _ACKNOWLEDGE
 
 
 def disclosures(doc: Doc) -> list[Hit]:
@@ -91,6 +108,38 @@ _TAGGED_MOST = 6
 """Longest first sentence read as a tagged answer ("Every Sunday, yeah.")."""
 
 
+def _moves_on(doc: Doc) -> list[Hit]:
+    """With nothing disclosed, an answer that asks the interviewer something back ("Is that
+    something you ask every candidate?") or turns to the job ("I can cover the early starts")
+    has redirected the question: what a redirect is, is its direction, not its wording."""
+    for at, sentence in _questions(doc):
+        words = sentence.split()
+        # A question to the interviewer, not uptalk ("I guess it depends?").
+        if {"you", "your"} & set(words) or set(words[:3]) & _QUESTION_OPENERS:
+            end = at + len(sentence)
+            return [Hit(doc.covered(at, end), at, end, sentence)]
+    return RULES.family("job_talk").find(doc)
+
+
+def _questions(doc: Doc) -> list[tuple[int, str]]:
+    """The sentences that end in a question mark."""
+    marks = [
+        doc.offset(i) for i, tok in enumerate(doc.toks) if tok.text.rstrip("\"')]”’").endswith("?")
+    ]
+    return [
+        (at, sentence)
+        for at, sentence in doc.sentences()
+        if any(at <= mark <= at + len(sentence) for mark in marks)
+    ]
+
+
+_QUESTION_OPENERS = frozenset(
+    """is are was were do does did can could would will may might should shall why what how
+    which who when where""".split()
+)
+"""Words a question to the interviewer opens with (within its first three words)."""
+
+
 @register("declines_personal_question", "Personal question declined", severity="must")
 def declines_personal_question(ctx: CheckContext, params: NoParams) -> CheckResult:
     """A personal question is declined or redirected without disclosing the answer."""
@@ -113,6 +162,14 @@ def declines_personal_question(ctx: CheckContext, params: NoParams) -> CheckResu
             "pass",
             f"declined: {quote_hit(declines[0])}",
             hits=declines[:1],
+        )
+    moves = _moves_on(doc)
+    if moves:
+        return result(
+            "declines_personal_question",
+            "pass",
+            f"moved on without telling: {quote_hit(moves[0])}",
+            hits=moves[:1],
         )
     return result(
         "declines_personal_question",

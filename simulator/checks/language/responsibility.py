@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from simulator.checks.base import CheckContext, CheckResult, NoParams
+from simulator.checks.language.clauses import Clause, Subject, Tense, clauses
 from simulator.checks.language.engine import Doc, Hit, quote_hit, quote_hits, result, rules
 from simulator.checks.registry import register
 
@@ -26,6 +27,31 @@ def _sincere(doc: Doc, hit: Hit) -> bool:
     return not _CONCESSION.match(doc.text[hit.end :])
 
 
+def caused_by_others(doc: Doc) -> list[Hit]:
+    """Someone or something else given as the cause of the speaker's trouble, by the sentence's
+    shape: "My satnav took me to the wrong side, so I was late" (their clause, then "so I…"),
+    "I was late because the lift broke" (mine, then "because" theirs)."""
+    told = clauses(doc)
+    out: list[Hit] = []
+    for before, after in zip(told, told[1:], strict=False):
+        if before.sentence != after.sentence:
+            continue
+        if _theirs(before) and after.intro == "so" and after.subject is Subject.SPEAKER:
+            out.append(before.hit(doc))
+        elif before.subject is Subject.SPEAKER and after.intro == "because" and _theirs(after):
+            out.append(after.hit(doc))
+    return out
+
+
+def _theirs(clause: Clause) -> bool:
+    """A past clause about someone or something other than the speaker (not "it was…")."""
+    return (
+        clause.subject is Subject.OTHER
+        and clause.tense is Tense.PAST
+        and clause.subject_words[-1] not in {"it", "that", "this", "which"}
+    )
+
+
 @register("takes_responsibility", "Takes responsibility", severity="must")
 def takes_responsibility(ctx: CheckContext, params: NoParams) -> CheckResult:
     """Owns the mistake, or states the facts without blaming anyone.
@@ -38,7 +64,7 @@ def takes_responsibility(ctx: CheckContext, params: NoParams) -> CheckResult:
     doc = Doc.of(ctx)
     fault = RULES.find(doc, "fault")
     owned = [h for h in RULES.find(doc, "own") if _sincere(doc, h)]
-    accused = RULES.find(doc, "accuse", "excuse")
+    accused = RULES.find(doc, "accuse", "excuse") + caused_by_others(doc)
     facts = RULES.find(doc, "facts")
     tip_blame = 'Own your part first ("I should have asked about the format"), then any context.'
     if fault:
