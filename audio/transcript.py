@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 _WORD_RE = re.compile(r"\S+")
 
@@ -37,6 +38,28 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Verification:
+    """What the audio itself says about an expected number or name (see audio/verify.py)."""
+
+    kind: Literal["number", "name"]
+    """What was tested: the profile's phone number or full name."""
+    expected: str
+    """The profile's candidate as scored, e.g. "six one seven, five double five, oh one four two"."""
+    start: float
+    """Seconds from the start of the answer where the tested stretch begins."""
+    end: float
+    """Seconds from the start of the answer where the tested stretch ends."""
+    decision: Literal["said", "not_said", "unclear"]
+    """said: the audio clearly favours the profile's candidate; not_said: a rival clearly wins."""
+    margin: float
+    """Log-probability of the profile's candidate minus the best rival's (positive: ahead)."""
+    fit: float
+    """Mean log-probability per token of the profile candidate's own words."""
+    rival: str
+    """The best-scoring competitor (digits, or the words of a name)."""
+
+
+@dataclass(frozen=True)
 class Transcript:
     """What was said in one answer: text, words, and whether the timings are real."""
 
@@ -50,6 +73,8 @@ class Transcript:
     """Length of the answer's audio in seconds, None for typed answers."""
     segments: tuple[Segment, ...] = field(default=())
     """The recogniser's segments, empty for typed answers."""
+    verified: tuple[Verification, ...] = field(default=())
+    """Checks of the profile's name and number against the audio; empty when none were run."""
 
     @classmethod
     def from_text(cls, text: str) -> Transcript:

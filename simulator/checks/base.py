@@ -66,11 +66,17 @@ class CheckResult:
     """True when the scenario marks the check optional: a fail does not fail the session."""
     spans: tuple[Span, ...] = ()
     """Parts of the transcript to highlight."""
+    unsettled_at: float | None = None
+    """Set when the audio did not settle the check: the moment (seconds) to listen back to.
+
+    Such a result is "skipped" (it claims neither a pass nor a miss) but still keeps the
+    session from passing, since the must was not shown to be met.
+    """
 
     @property
     def counts_as_failure(self) -> bool:
-        """True when this result should fail the session."""
-        return self.status == "fail" and not self.optional
+        """True when this result should fail the session (a miss, or a must left unsettled)."""
+        return (self.status == "fail" or self.unsettled_at is not None) and not self.optional
 
 
 CheckFunc = Callable[[CheckContext, Any], CheckResult]
