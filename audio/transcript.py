@@ -39,10 +39,10 @@ class Segment:
 
 @dataclass(frozen=True)
 class Verification:
-    """What the audio itself says about an expected number or name (see audio/verify.py)."""
+    """What the audio itself says about the profile's number (see audio/verify.py)."""
 
-    kind: Literal["number", "name"]
-    """What was tested: the profile's phone number or full name."""
+    kind: Literal["number"]
+    """What was tested: the profile's phone number (names are checked on the text only)."""
     expected: str
     """The profile's candidate as scored, e.g. "six one seven, five double five, oh one four two"."""
     start: float
@@ -56,7 +56,7 @@ class Verification:
     fit: float
     """Mean log-probability per token of the profile candidate's own words."""
     rival: str
-    """The best-scoring competitor (digits, or the words of a name)."""
+    """The best-scoring rival number, as digits."""
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,21 @@
-"""Checks what the free transcript says about a name or number against the audio itself.
+"""Checks the profile's phone number against the audio itself, not only the free transcript.
 
 tiny.en's free transcript often mangles a correctly spoken number ("617-505-0142" for "five
-double five") and, primed with the profile, may add a surname that was never said. Here the
-stretch of audio where the transcript has a number (or the first name) is scored, without any
-prompt, against candidate texts: the profile's number in the ways people say it versus every
-number one digit away, cut short or missing its area code; the full name versus the first name
-alone and versus the free reading. CTranslate2's Whisper.align() gives the probability of each
-token of a given text (teacher forcing), so every candidate is scored on the same audio.
+double five", "6-1-7-5-5-0-1-4-2" on a telephone line). Here the few seconds of audio where the
+transcript has a number are scored, without any prompt, against candidate texts: the profile's
+number in the ways people say it ("six one seven", "oh", "double five", "oh one, forty two",
+"617-555-0142") versus the numbers a speaker may have said instead (the likeliest one-digit
+changes and drops, the number cut short or missing its area code, the transcript's own reading).
+CTranslate2's Whisper.align() gives the probability of each token of a given text (teacher
+forcing), so every candidate is scored on the same audio.
 
-A verification never accepts on its own what the audio does not favour: the profile's candidate
-must beat every competitor by a margin and fit the audio well in absolute terms; otherwise the
-result is "not said" (a competitor clearly wins) or "unclear" (nothing clearly wins).
+A verification never accepts what the audio does not favour: the profile's number must beat every
+rival by a margin AND fit the audio well in absolute terms ("said"); a rival clearly ahead means
+"not_said"; anything between is "unclear", which the check reports as such.
+
+Names are not verified this way: measured on the dev split, tiny.en scores rare surnames too
+unevenly (a true "Raghunathan" lost to "first name only" by 10 nats while an invented "Rivera"
+won by 5), so the name check stays on the text (see benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -52,20 +57,16 @@ _PAD_S = 0.3
 _BARE_PAD_S = 1.2
 
 # Decision thresholds (tuned on the dev split only; see benchmarks/README.md).
-NUMBER_MARGIN = 2.0
+NUMBER_MARGIN = 2.5
 """Log-probability (nats) by which the profile number must beat every competitor."""
 NUMBER_MIN_FIT = -1.2
 """Mean log-probability per token the profile number's own tokens must reach."""
 NOT_SAID_MARGIN = 2.0
 """A competitor ahead of the profile candidate by this much means it was not said."""
-RIVALS_KEPT = 12
+RIVALS_KEPT = 8
 """How many of the likeliest one-digit changes and drops are scored in full."""
-DIGIT_BONUS = 0.0
-"""Log-probability added per digit a rival has beyond the profile number's (length balance)."""
-NAME_MARGIN = 1.5
-"""Log-probability by which the full name must beat the first name alone and the free reading."""
-NAME_MIN_FIT = -1.5
-"""Mean log-probability per token the surname's tokens must reach."""
+DIGIT_BONUS = 1.5
+"""Log-probability taken off a rival per digit it lacks: fewer tokens alone must not win."""
 
 
 @dataclass(frozen=True)
@@ -73,15 +74,17 @@ class Expectations:
     """What the profile says the answer should contain, for the transcriber to verify."""
 
     name: str = ""
-    """The profile's full name ("" for none)."""
+    """The profile's full name ("" for none); kept for engines that can verify it."""
     phone_digits: str = ""
-    """The national significant number's digits ("" for none)."""
+    """The number's digits as said at home, trunk prefix included ("02079460958"); "" for none."""
     phone_groups: tuple[int, ...] = ()
     """How the number is grouped when said, e.g. (3, 3, 4)."""
 
 
-Style = Literal["digits", "zero", "oh", "double-zero", "double-oh"]
-_STYLES: tuple[Style, ...] = ("zero", "oh", "double-zero", "double-oh", "digits")
+Style = Literal["digits", "zero", "oh", "double-zero", "double-oh", "pairs-oh"]
+_STYLES: tuple[Style, ...] = ("zero", "oh", "double-zero", "double-oh", "pairs-oh", "digits")
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 
 
 def _grouped(digits: str, groups: Sequence[int]) -> list[str]:
@@ -98,9 +101,21 @@ def _grouped(digits: str, groups: Sequence[int]) -> list[str]:
     return out or [digits]
 
 
+def _say_pair(pair: str) -> str:
+    """Two digits as people say them in "oh one, forty two": "01" oh one, "42" forty two."""
+    if len(pair) < 2 or pair[0] == "0":
+        return " ".join("oh" if d == "0" else _DIGIT_WORDS[int(d)] for d in pair)
+    if pair[0] == "1":
+        return _TEENS[int(pair[1])]
+    tens = _TENS[int(pair[0])]
+    return tens if pair[1] == "0" else f"{tens} {_DIGIT_WORDS[int(pair[1])]}"
+
+
 def _say_group(group: str, style: Style) -> str:
     zero = "oh" if style.endswith("oh") else "zero"
     names = [zero if d == "0" else _DIGIT_WORDS[int(d)] for d in group]
+    if style == "pairs-oh" and len(group) == 4:
+        return f"{_say_pair(group[:2])}, {_say_pair(group[2:])}"
     if not style.startswith("double"):
         return " ".join(names)
     said: list[str] = []
@@ -182,8 +197,15 @@ def _digit_count(word: str) -> int:
     return count
 
 
-def number_stretches(words: Sequence[Word], min_digits: int = 4) -> list[tuple[int, int]]:
-    """Word index ranges (first, last inclusive) where the transcript says a number."""
+def number_stretches(
+    words: Sequence[Word], min_digits: int = 4, max_digits: int = 0
+) -> list[tuple[int, int]]:
+    """Word index ranges (first, last inclusive) where the transcript says a number.
+
+    Other words inside a number ("6-1-7. I'm, I'm, 0-1-4-2") do not end it while fewer than
+    MAX_DIGITS (0: any number of) digits have been heard, so a number said twice ("…0142.
+    Again, that's 617…") is two stretches.
+    """
     stretches: list[tuple[int, int]] = []
     i = 0
     while i < len(words):
@@ -191,15 +213,19 @@ def number_stretches(words: Sequence[Word], min_digits: int = 4) -> list[tuple[i
             i += 1
             continue
         first = last = i
+        count = _digit_count(words[i].text)
         j = i + 1
         gap = 0
         while j < len(words) and gap <= _MAX_GAP_WORDS:
             if _numberish(words[j].text):
+                if gap and max_digits and count >= max_digits:
+                    break
                 last, gap = j, 0
+                count += _digit_count(words[j].text)
             else:
                 gap += 1
             j += 1
-        if sum(_digit_count(w.text) for w in words[first : last + 1]) >= min_digits:
+        if count >= min_digits:
             stretches.append((first, last))
         i = last + 1
     return stretches
@@ -259,14 +285,20 @@ class WhisperScorer:
             np.ascontiguousarray(np.repeat(encoded.states, size, axis=0))
         )
 
-    def score(self, encoded: Encoded, texts: Sequence[str]) -> list[NDArray[np.float64]]:
-        """Per-token log-probabilities of each text given the clip (no prompt)."""
+    def score(
+        self, encoded: Encoded, texts: Sequence[str], prompt: str = ""
+    ) -> list[NDArray[np.float64]]:
+        """Per-token log-probabilities of each text given the clip (and PROMPT as earlier text)."""
         if not texts:
             return []
         token_lists = [self.tokens(t) for t in texts]
+        start = self._start
+        if prompt:
+            previous = self._tokenizer.token_to_id("<|startofprev|>")
+            start = [previous, *self.tokens(prompt), *self._start]
         results = self._model.align(
             self._batch(encoded, len(token_lists)),
-            self._start,
+            start,
             token_lists,
             [encoded.frames] * len(token_lists),
         )
@@ -289,15 +321,6 @@ class WhisperScorer:
         rows = [np.asarray(r.logits[0][0], dtype=np.float32) for r in results]
         logits = np.stack(rows)
         return logits - np.logaddexp.reduce(logits, axis=1, keepdims=True)
-
-    def read(self, encoded: Encoded) -> str:
-        """The clip decoded freely (no prompt, beam search): the model's own reading of it."""
-        results = self._model.generate(
-            self._batch(encoded, 1), [self._start], beam_size=5, max_length=96
-        )
-        ids = [i for i in results[0].sequences_ids[0] if i < self._start[0]]
-        text: str = self._tokenizer.decode(ids)
-        return text.strip()
 
     def token_id(self, word: str) -> int | None:
         """The id of a word said after a space (" five"), None when it is not one token."""
@@ -414,7 +437,7 @@ def verify_number(
     duration = len(samples) / _SAMPLE_RATE
     renderings = number_renderings(digits, groups)
     styles = list(renderings)
-    for first, last in number_stretches(words):
+    for first, last in number_stretches(words, max_digits=len(digits)):
         window = _window(words, first, last, duration)
         clip = samples[int(window.clip_start * _SAMPLE_RATE) : int(window.clip_end * _SAMPLE_RATE)]
         encoded = scorer.encode(clip)
@@ -425,19 +448,16 @@ def verify_number(
         lo, hi = _span_of(window.before, renderings[style], scorer)
         fit = float(scores[best][lo:hi].mean()) if hi > lo else -99.0
         heard = _heard_digits(words[first : last + 1])
-        # The model's own unprompted reading of the clip is a rival too, when it differs.
-        own = _heard_digits([Word(w, 0.0, 0.0) for w in scorer.read(encoded).split()])
         rivals = list(
             dict.fromkeys(
                 _likely_rivals(scorer, encoded, window.before, digits, groups, style)
                 + _structural_rivals(digits, heard)
-                + _structural_rivals(digits, own)[-1:]
             )
         )
         rivals = [r for r in rivals if r != digits]
         rival_texts = [render(r, groups, style) for r in rivals]
         rival_scores = [
-            float(s.sum()) + DIGIT_BONUS * (len(r) - len(digits))
+            float(s.sum()) + DIGIT_BONUS * min(0, len(r) - len(digits))
             for r, s in zip(rivals, scorer.score(encoded, _texts(window, rival_texts)), strict=True)
         ]
         top = int(np.argmax(rival_scores))
@@ -473,96 +493,16 @@ def _structural_rivals(digits: str, heard: str) -> list[str]:
     return found
 
 
-def _letters(text: str) -> str:
-    return re.sub(r"[^a-z]", "", text.lower())
-
-
-def _alike(heard: str, wanted: str) -> bool:
-    """True when a heard word is (an ASR spelling of) a name part: "Riviera" for Rivera."""
-    from rapidfuzz import fuzz
-
-    heard, wanted = _letters(heard), _letters(wanted)
-    return bool(heard) and (heard == wanted or fuzz.ratio(heard, wanted) >= 75)
-
-
-def _says_surname(text: str, surname: str) -> bool:
-    return any(_alike(w, surname) for w in text.split())
-
-
-def verify_name(
-    scorer: WhisperScorer,
-    samples: NDArray[np.float32],
-    words: Sequence[Word],
-    expect: Expectations,
-) -> list[Verification]:
-    """One verification per place the transcript has the profile's first name.
-
-    The full name is scored against the first name alone (what a primed transcript may have
-    padded out) and against the model's own unprompted reading of the same audio, when that
-    reading has no surname like the profile's (someone else's name, or "Jordan here").
-    """
-    parts = expect.name.split()
-    if len(parts) < 2:
-        return []
-    first_name, surname = parts[0], parts[-1]
-    full = " ".join(parts)
-    duration = len(samples) / _SAMPLE_RATE
-    out: list[Verification] = []
-    i = 0
-    while i < len(words):
-        if not _alike(words[i].text, first_name):
-            i += 1
-            continue
-        last = i + 1 if i + 1 < len(words) and _alike(words[i + 1].text, surname) else i
-        window = _window(words, i, last, duration)
-        clip = samples[int(window.clip_start * _SAMPLE_RATE) : int(window.clip_end * _SAMPLE_RATE)]
-        encoded = scorer.encode(clip)
-        own = scorer.read(encoded)
-        texts = _texts(window, [full, first_name])
-        rivals = ["first name only"]
-        if own and not _says_surname(own, surname):
-            texts.append(own)
-            rivals.append(own)
-        scores = scorer.score(encoded, texts)
-        totals = [float(s.sum()) for s in scores]
-        lo, hi = _span_of(f"{window.before} {first_name}".strip(), surname, scorer)
-        fit = float(scores[0][lo:hi].mean()) if hi > lo else -99.0
-        top = int(np.argmax(totals[1:])) + 1
-        margin = totals[0] - totals[top]
-        if margin >= NAME_MARGIN and fit >= NAME_MIN_FIT:
-            decision: Literal["said", "not_said", "unclear"] = "said"
-        elif margin <= -NOT_SAID_MARGIN:
-            decision = "not_said"
-        else:
-            decision = "unclear"
-        out.append(
-            Verification(
-                kind="name",
-                expected=full,
-                start=round(words[i].start, 3),
-                end=round(words[last].end, 3),
-                decision=decision,
-                margin=round(margin, 3),
-                fit=round(fit, 3),
-                rival=rivals[top - 1],
-            )
-        )
-        i = last + 1
-    return out
-
-
 def verify(
     scorer: WhisperScorer,
     samples: NDArray[np.float32],
     transcript: Transcript,
     expect: Expectations,
 ) -> Transcript:
-    """The transcript with verifications of the expected number (and name) attached."""
+    """The transcript with verifications of the expected number attached."""
     found: list[Verification] = []
     if expect.phone_digits and transcript.words:
         found += verify_number(scorer, samples, transcript.words, expect)
-    if expect.name and transcript.words:
-        found += verify_name(scorer, samples, transcript.words, expect)
     if not found:
         return transcript
     from dataclasses import replace

@@ -55,11 +55,6 @@ def _full_name_sayings(toks: Sequence[Token], name: str) -> list[tuple[NameHit, 
     return []
 
 
-def _name_tip(name: str) -> str:
-    """The says_name tip."""
-    return f'Say your first AND last name, slowly: "This is {name}."'
-
-
 @register("says_name", "Full name said")
 def says_name(ctx: CheckContext, params: NoParams) -> CheckResult:
     """Pass when the profile's first and last name are said as the speaker's own."""
@@ -70,37 +65,7 @@ def says_name(ctx: CheckContext, params: NoParams) -> CheckResult:
     if not toks:
         return CheckResult("says_name", "fail", _NOTHING_HEARD, f'Start with "This is {name}."')
     hits = find_name(toks, name)
-    found = _full_name_sayings(toks, name)
-    # A primed transcript can add the surname to a first name said alone ("Jordan here" read
-    # "Jordan Rivera"): a saying the audio clearly contradicts does not count.
-    sayings = [
-        saying
-        for saying in found
-        if _contradicted(ctx, toks[saying[0].first].index, toks[saying[-1].last].index, "name")
-        is None
-    ]
-    if found and not sayings:
-        first_hit, last_hit = found[0][0], found[0][-1]
-        words = list(toks[first_hit.first : last_hit.last + 1])
-        v = _contradicted(ctx, words[0].index, words[-1].index, "name")
-        assert v is not None
-        evidence = (
-            f"The transcript reads {quote(words)}, but the audio there sounds more like "
-            f'"{v.rival}" — listen back at {fmt_time(v.start)}.'
-        )
-        return _unsettled("says_name", evidence, _name_tip(name), v, words)
-    confirmed = [v for v in _verifications(ctx, "name") if v.decision == "said"]
-    if not sayings and confirmed:
-        v = confirmed[0]
-        words = _during(ctx, v)
-        reads = f"; the transcript reads {quote(words)}" if words else ""
-        return CheckResult(
-            "says_name",
-            "pass",
-            f"Heard your full name at {fmt_time(v.start)}, checked against the audio{reads}.",
-            "",
-            spans=(span(words),) if words else (),
-        )
+    sayings = _full_name_sayings(toks, name)
     if sayings:
         parts = [h for saying in sayings[:2] for h in saying]
         said = " and ".join(quote(toks[h.first : h.last + 1]) for h in parts)
@@ -112,7 +77,7 @@ def says_name(ctx: CheckContext, params: NoParams) -> CheckResult:
             spans=tuple(span(toks[h.first : h.last + 1]) for saying in sayings for h in saying),
         )
     first_name = name.split()[0]
-    tip = _name_tip(name)
+    tip = f'Say your first AND last name, slowly: "This is {name}."'
     own_first = [h for h in hits if h.kind == "first" and not h.someone_else]
     others = [h for h in hits if h.someone_else or h.kind == "other"]
     if own_first:
@@ -150,6 +115,22 @@ class _ProfilePhone:
     """Digits that may be said before it: country code, trunk prefix ("1", "44", "440", "0")."""
     trunk: str
     """The national trunk prefix said before the number at home ("0" in the UK), or ""."""
+
+    @property
+    def said_digits(self) -> str:
+        """The digits of the number as said at home, trunk prefix included: "02079460958"."""
+        return "".join(self.national.split())
+
+    def show_said(self, digits: str) -> str:
+        """DIGITS (as said at home) grouped like the national number: "020 7946 0959"."""
+        out: list[str] = []
+        at = 0
+        for group in self.national.split():
+            if at >= len(digits):
+                break
+            out.append(digits[at : at + len(group)])
+            at += len(group)
+        return " ".join(out + ([digits[at:]] if at < len(digits) else []))
 
     def show_with(self, prefix: str, digits: str) -> str:
         """DIGITS grouped, after the PREFIX said before them: "020 7946 095", "1 617 555 014"."""
@@ -189,7 +170,9 @@ def audio_expectations(profile: Profile) -> Expectations:
     """What the transcriber should check against the audio: the profile's name and number."""
     phone = _phone_of(profile)
     if isinstance(phone, _ProfilePhone):
-        return Expectations(profile.name.strip(), phone.digits, phone.groups)
+        # The number as said at home, trunk prefix included ("020 7946 0958", "617 555 0142").
+        groups = tuple(len(g) for g in phone.national.split())
+        return Expectations(profile.name.strip(), phone.said_digits, groups)
     return Expectations(profile.name.strip())
 
 
@@ -347,12 +330,18 @@ def _during(ctx: CheckContext, v: Verification) -> list[Token]:
 
 
 def _contradicted(
-    ctx: CheckContext, first_word: int, last_word: int, kind: str
+    ctx: CheckContext, first_word: int, last_word: int, kind: str, digits: str = ""
 ) -> Verification | None:
-    """The verification that found a rival clearly ahead where the transcript says the profile's."""
+    """The verification that found a rival clearly ahead where the transcript says the profile's.
+
+    For a number (DIGITS given) only a rival of the same length counts: a transcript that
+    heard every digit is not overruled by a shorter reading.
+    """
     words = ctx.transcript.words
     start, end = words[first_word].start, words[last_word].end
     for v in _verifications(ctx, kind):
+        if digits and len(v.rival) != len(digits):
+            continue
         if v.decision == "not_said" and v.start < end + 0.5 and start < v.end + 0.5:
             return v
     return None
@@ -382,7 +371,11 @@ def says_phone(ctx: CheckContext, params: NoParams) -> CheckResult:
     mentions = phone_mentions_of(ctx.transcript, phone.digits, phone.prefixes)
     # A transcript's reading of the number counts unless the audio clearly says another one
     # there (the prompt's "555" can put the profile's digits into a transcript).
-    kept = [m for m in mentions if _contradicted(ctx, m.first_word, m.last_word, "number") is None]
+    kept = [
+        m
+        for m in mentions
+        if _contradicted(ctx, m.first_word, m.last_word, "number", phone.said_digits) is None
+    ]
     if kept:
         said = "; ".join(quote(m.words) for m in kept[:3])
         return CheckResult(
@@ -394,11 +387,11 @@ def says_phone(ctx: CheckContext, params: NoParams) -> CheckResult:
         )
     if mentions:
         m = mentions[0]
-        v = _contradicted(ctx, m.first_word, m.last_word, "number")
+        v = _contradicted(ctx, m.first_word, m.last_word, "number", phone.said_digits)
         assert v is not None
         evidence = (
             f"The transcript reads your number in {quote(m.words)}, but the audio there sounds "
-            f"more like {phone.show(v.rival)} — listen back at {fmt_time(v.start)}."
+            f"more like {phone.show_said(v.rival)} — listen back at {fmt_time(v.start)}."
         )
         return _unsettled("says_phone", evidence, tip, v, list(m.words))
     checked = _verifications(ctx, "number")
