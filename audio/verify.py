@@ -53,7 +53,7 @@ _MAX_GAP_WORDS = 4
 # Context words either side of a stretch that are scored with it (and bound the clip).
 _CONTEXT_WORDS = 3
 # Audio kept beyond the outermost context word, or beyond the stretch when there is none.
-_PAD_S = 0.3
+_PAD_S = 0.8
 _BARE_PAD_S = 1.2
 
 # Decision thresholds (tuned on the dev split only; see benchmarks/README.md).
