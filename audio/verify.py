@@ -486,6 +486,9 @@ def verify_number(
                 rival=rivals[top],
             )
         )
+        if decision == "said":
+            # One saying the audio confirms settles the check; the rest need not be scored.
+            break
     return out
 
 
