@@ -18,6 +18,8 @@ from audio.transcript import Segment, SpeechMap, Transcript, Word, joined_words,
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+    from audio.verify import Expectations
+
 __all__ = [
     "DISFLUENCY_PROMPT",
     "SAMPLE_RATE",
@@ -419,6 +421,21 @@ class FasterWhisperTranscriber:
             ]
         segments.sort(key=lambda seg: seg.start)
         return _transcript(samples, segments)
+
+    def verify(
+        self, audio: Path | NDArray[np.float32], transcript: Transcript, expect: Expectations
+    ) -> Transcript:
+        """The transcript with the profile's name and number checked against the audio.
+
+        Scoring runs without any prompt, on the few seconds around each place the transcript
+        has a number or the first name (see audio/verify.py).
+        """
+        from audio.verify import WhisperScorer, verify
+
+        samples = load_audio(audio)
+        pipeline = self._loaded()
+        with self._lock:
+            return verify(WhisperScorer(pipeline.model), samples, transcript, expect)
 
     def _decode(self, samples: NDArray[np.float32], prompt: str | None) -> list[Segment]:
         """One pass of the batched pipeline over SAMPLES: its segments that hold real speech."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 _WORD_RE = re.compile(r"\S+")
 
@@ -41,6 +42,28 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Verification:
+    """What the audio itself says about the profile's number (see audio/verify.py)."""
+
+    kind: Literal["number"]
+    """What was tested: the profile's phone number (names are checked on the text only)."""
+    expected: str
+    """The profile's candidate as scored, e.g. "six one seven, five double five, oh one four two"."""
+    start: float
+    """Seconds from the start of the answer where the tested stretch begins."""
+    end: float
+    """Seconds from the start of the answer where the tested stretch ends."""
+    decision: Literal["said", "not_said", "unclear"]
+    """said: the audio clearly favours the profile's candidate; not_said: a rival clearly wins."""
+    margin: float
+    """Log-probability of the profile's candidate minus the best rival's (positive: ahead)."""
+    fit: float
+    """Mean log-probability per token of the profile candidate's own words."""
+    rival: str
+    """The best-scoring rival number, as digits."""
+
+
+@dataclass(frozen=True)
 class Transcript:
     """What was said in one answer: text, words, and whether the timings are real."""
 
@@ -57,6 +80,8 @@ class Transcript:
     speech: SpeechMap = field(default=())
     """Where the audio holds speech, measured on the audio itself (tighter than word times,
     which Whisper only estimates); empty for typed answers and transcripts stored before it."""
+    verified: tuple[Verification, ...] = field(default=())
+    """Checks of the profile's name and number against the audio; empty when none were run."""
 
     @classmethod
     def from_text(cls, text: str) -> Transcript:

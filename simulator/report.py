@@ -44,17 +44,22 @@ class StepReport:
         return {
             "index": self.index,
             "transcript": self.transcript.text,
-            "checks": [
-                {
-                    "id": r.id,
-                    "status": r.status,
-                    "severity": r.severity,
-                    "evidence": r.evidence,
-                    "tip": r.tip,
-                }
-                for r in self.results
-            ],
+            "checks": [_check_json(r) for r in self.results],
         }
+
+
+def _check_json(result: CheckResult) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": result.id,
+        "status": result.status,
+        "severity": result.severity,
+        "evidence": result.evidence,
+        "tip": result.tip,
+    }
+    if result.unsettled_at is not None:
+        # The audio did not settle the check: the moment to listen back to, in seconds.
+        out["unsettled_at"] = result.unsettled_at
+    return out
 
 
 @dataclass(frozen=True)
@@ -191,7 +196,8 @@ def render_text(report: SessionReport) -> str:
         lines.append(f"  You said: {said}")
         for r in step.results:
             label = r.label or r.id
-            lines.append(f"  {_MARK[r.status]} {label} [{r.id}]{severity_tag(r)}")
+            mark = "?" if r.unsettled_at is not None else _MARK[r.status]
+            lines.append(f"  {mark} {label} [{r.id}]{severity_tag(r)}")
             if r.evidence:
                 lines.append(f"      heard: {r.evidence}")
             if r.tip and r.status != "pass":

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from audio.prosody import Prosody
 from audio.transcript import Segment, Transcript
+from simulator.checks.base import CheckResult
 from simulator.errors import UserError
 from simulator.grading import grade_step
 from simulator.profile import Profile
@@ -139,6 +140,23 @@ class Practice:
 
         return build_prompt(self.profile.name, self.profile.role, self.profile.company)
 
+    def _verified(self, audio: Any, transcript: Transcript) -> Transcript:
+        """The transcript with the profile's name and number checked against the audio.
+
+        Only engines that can score text against audio (faster-whisper) do this; with others
+        the checks go by the transcript's text alone.
+        """
+        verify = getattr(self.transcriber, "verify", None)
+        if verify is None or not transcript.words:
+            return transcript
+        from simulator.checks.contact import audio_expectations
+
+        expect = audio_expectations(self.profile)
+        if not (expect.name or expect.phone_digits):
+            return transcript
+        checked: Transcript = verify(audio, transcript, expect)
+        return checked
+
     def _require_transcriber(self) -> AnswerTranscriber:
         if self.transcriber is None:
             raise RuntimeError("this practice session was built without a transcriber")
@@ -179,7 +197,7 @@ class Practice:
                 on_level=on_level,
                 on_audio=on_audio,
             )
-            transcript = incremental.finish()
+            transcript = self._verified(audio_path, incremental.finish())
         except BaseException:
             self.store.abandon_take(take_id)
             raise
@@ -210,6 +228,7 @@ class Practice:
         )
         try:
             transcript = transcriber.transcribe(samples, prompt=self._prompt_for_asr())
+            transcript = self._verified(samples, transcript)
         except BaseException:
             self.store.abandon_take(take_id)
             raise
@@ -241,6 +260,7 @@ class Practice:
             defaults=self.settings.general_check_defaults(),
             prosody=prosody,
         )
+        results = tuple(self._listen_back(r, step_index) for r in results)
         self.store.complete_take(
             take_id,
             transcript,
@@ -259,6 +279,14 @@ class Practice:
         )
         self._latest[step_index] = report
         return report
+
+    def _listen_back(self, result: CheckResult, step_index: int) -> CheckResult:
+        """An unsettled result's tip: the command that plays the moment to listen to."""
+        if result.unsettled_at is None or self.session_id is None:
+            return result
+        at = int(result.unsettled_at)
+        command = f"mockcall play {self.session_id} --step {step_index + 1} --at {at}"
+        return replace(result, tip=f"Listen back: {command}. {result.tip}".strip())
 
     # -- the end -----------------------------------------------------------------------------
 

@@ -75,11 +75,18 @@ class CheckResult:
     """Parts of the transcript to highlight."""
     severity: Severity = "must"
     """must (decides the drill) or advice (never fails the session); set by grading."""
+    unsettled_at: float | None = None
+    """Set when the audio did not settle the check: the moment (seconds) to listen back to.
+
+    Such a result is "skipped" (it claims neither a pass nor a miss) but a must left unsettled
+    still keeps the session from passing, since it was not shown to be met.
+    """
 
     @property
     def counts_as_failure(self) -> bool:
-        """True when this result should fail the session: a failed must that is not optional."""
-        return self.status == "fail" and self.severity == "must" and not self.optional
+        """True when this result should fail the session: a must that failed or was left unsettled."""
+        missed = self.status == "fail" or self.unsettled_at is not None
+        return missed and self.severity == "must" and not self.optional
 
 
 CheckFunc = Callable[[CheckContext, Any], CheckResult]

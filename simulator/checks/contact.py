@@ -10,7 +10,8 @@ import phonenumbers
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from audio.transcript import Transcript
+from audio.transcript import Transcript, Verification
+from audio.verify import Expectations
 from simulator.checks.base import CheckContext, CheckResult, NoParams, Span
 from simulator.checks.lexicon import HESITATIONS
 from simulator.checks.names import NameHit, find_name, letters
@@ -22,9 +23,9 @@ from simulator.checks.spoken_numbers import (
 )
 from simulator.checks.text import Token, fmt_time, fold, quote, span, stem, tokens
 from simulator.errors import UserError
-from simulator.profile import parse_phone
+from simulator.profile import Profile, parse_phone
 
-__all__ = ["PhoneMention", "find_phone_mentions", "phone_mentions_of"]
+__all__ = ["PhoneMention", "audio_expectations", "find_phone_mentions", "phone_mentions_of"]
 
 _NOTHING_HEARD = "Nothing was heard in this answer."
 
@@ -116,6 +117,22 @@ class _ProfilePhone:
     trunk: str
     """The national trunk prefix said before the number at home ("0" in the UK), or ""."""
 
+    @property
+    def said_digits(self) -> str:
+        """The digits of the number as said at home, trunk prefix included: "02079460958"."""
+        return "".join(self.national.split())
+
+    def show_said(self, digits: str) -> str:
+        """DIGITS (as said at home) grouped like the national number: "020 7946 0959"."""
+        out: list[str] = []
+        at = 0
+        for group in self.national.split():
+            if at >= len(digits):
+                break
+            out.append(digits[at : at + len(group)])
+            at += len(group)
+        return " ".join(out + ([digits[at:]] if at < len(digits) else []))
+
     def show_with(self, prefix: str, digits: str) -> str:
         """DIGITS grouped, after the PREFIX said before them: "020 7946 095", "1 617 555 014"."""
         if not prefix:
@@ -150,12 +167,26 @@ class _ProfilePhone:
         return " ".join(out)
 
 
+def audio_expectations(profile: Profile) -> Expectations:
+    """What the transcriber should check against the audio: the profile's name and number."""
+    phone = _phone_of(profile)
+    if isinstance(phone, _ProfilePhone):
+        # The number as said at home, trunk prefix included ("020 7946 0958", "617 555 0142").
+        groups = tuple(len(g) for g in phone.national.split())
+        return Expectations(profile.name.strip(), phone.said_digits, groups)
+    return Expectations(profile.name.strip())
+
+
 def _profile_phone(ctx: CheckContext) -> _ProfilePhone | CheckResult | None:
     """The parsed profile number; None when there is none; a skipped result when invalid."""
-    if not ctx.profile.phone.strip():
+    return _phone_of(ctx.profile)
+
+
+def _phone_of(profile: Profile) -> _ProfilePhone | CheckResult | None:
+    if not profile.phone.strip():
         return None
     try:
-        number = parse_phone(ctx.profile.phone, ctx.profile.region or "US")
+        number = parse_phone(profile.phone, profile.region or "US")
     except UserError as exc:
         fix = "Fix it with: mockcall profile --phone"
         return CheckResult("says_phone", "skipped", str(exc), fix)
@@ -282,6 +313,49 @@ def _longest_number(toks: Sequence[Token]) -> tuple[str, list[Token]] | None:
     return run.digits, list(toks[min(run.owners) : max(run.owners) + 1])
 
 
+def _verifications(ctx: CheckContext, kind: str) -> list[Verification]:
+    """What the transcriber found when it checked the profile's KIND against the audio."""
+    return [v for v in ctx.transcript.verified if v.kind == kind]
+
+
+def _during(ctx: CheckContext, v: Verification) -> list[Token]:
+    """The transcript's words in the stretch a verification tested."""
+    return [
+        t
+        for t in tokens(ctx.transcript)
+        if t.start is not None
+        and t.end is not None
+        and t.end > v.start - 0.05
+        and t.start < v.end + 0.05
+    ]
+
+
+def _contradicted(
+    ctx: CheckContext, first_word: int, last_word: int, kind: str, digits: str = ""
+) -> Verification | None:
+    """The verification that found a rival clearly ahead where the transcript says the profile's.
+
+    For a number (DIGITS given) only a rival of the same length counts: a transcript that
+    heard every digit is not overruled by a shorter reading.
+    """
+    words = ctx.transcript.words
+    start, end = words[first_word].start, words[last_word].end
+    for v in _verifications(ctx, kind):
+        if digits and len(v.rival) != len(digits):
+            continue
+        if v.decision == "not_said" and v.start < end + 0.5 and start < v.end + 0.5:
+            return v
+    return None
+
+
+def _unsettled(
+    check_id: str, evidence: str, tip: str, v: Verification, words: list[Token]
+) -> CheckResult:
+    """A result that claims neither pass nor miss: listen back to the moment at v.start."""
+    spans = (span(words, "miss"),) if words else ()
+    return CheckResult(check_id, "skipped", evidence, tip, spans=spans, unsettled_at=v.start)
+
+
 @register("says_phone", "Callback number said", needs={"phone"}, short="number")
 def says_phone(ctx: CheckContext, params: NoParams) -> CheckResult:
     """Pass when the profile's phone number is said completely, in any spoken form."""
@@ -296,15 +370,54 @@ def says_phone(ctx: CheckContext, params: NoParams) -> CheckResult:
     if not toks:
         return CheckResult("says_phone", "fail", _NOTHING_HEARD, tip)
     mentions = phone_mentions_of(ctx.transcript, phone.digits, phone.prefixes)
-    if mentions:
-        said = "; ".join(quote(m.words) for m in mentions[:3])
+    # A transcript's reading of the number counts unless the audio clearly says another one
+    # there (the prompt's "555" can put the profile's digits into a transcript).
+    kept = [
+        m
+        for m in mentions
+        if _contradicted(ctx, m.first_word, m.last_word, "number", phone.said_digits) is None
+    ]
+    if kept:
+        said = "; ".join(quote(m.words) for m in kept[:3])
         return CheckResult(
             "says_phone",
             "pass",
             f"Heard your number {shown}: {said}.",
             "",
-            spans=tuple(Span(m.first_word, m.last_word) for m in mentions),
+            spans=tuple(Span(m.first_word, m.last_word) for m in kept),
         )
+    if mentions:
+        m = mentions[0]
+        v = _contradicted(ctx, m.first_word, m.last_word, "number", phone.said_digits)
+        assert v is not None
+        evidence = (
+            f"The transcript reads your number in {quote(m.words)}, but the audio there sounds "
+            f"more like {phone.show_said(v.rival)} — listen back at {fmt_time(v.start)}."
+        )
+        return _unsettled("says_phone", evidence, tip, v, list(m.words))
+    checked = _verifications(ctx, "number")
+    confirmed = [v for v in checked if v.decision == "said"]
+    if confirmed:
+        v = confirmed[0]
+        words = _during(ctx, v)
+        reads = f"; the transcript reads {quote(words)}" if words else ""
+        return CheckResult(
+            "says_phone",
+            "pass",
+            f"Heard your number {shown} at {fmt_time(v.start)}, checked against the audio{reads}.",
+            "",
+            spans=(span(words),) if words else (),
+        )
+    unclear = [v for v in checked if v.decision == "unclear"]
+    if unclear:
+        v = unclear[0]
+        words = _during(ctx, v)
+        reads = f" (the transcript reads {quote(words)})" if words else ""
+        evidence = (
+            f"Couldn't make out the number at {fmt_time(v.start)}{reads} — listen back to hear "
+            f"whether it was {shown}."
+        )
+        return _unsettled("says_phone", evidence, tip, v, words)
     attempt = _closest_attempt(toks, phone)
     # A number that stops part-way ("312 555 ...") is shown as what it is: incomplete.
     cut_short = attempt is not None and phone.digits.startswith(attempt.digits)
