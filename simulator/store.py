@@ -137,6 +137,10 @@ class HistoryBusy(UserError):
     """Another program held the history database's lock for longer than a write waits."""
 
 
+class DamagedHistory(UserError):
+    """The history database's contents are corrupt (some or all of it cannot be read)."""
+
+
 @dataclass(frozen=True)
 class SessionSummary:
     """One session as the history list shows it."""
@@ -636,8 +640,10 @@ class Store:
     def _require_intact(self, conn: sqlite3.Connection) -> None:
         problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
         if problems != ["ok"]:
-            raise UserError(
-                f"history database {self.path} is damaged ({problems[0]}); nothing was written "
+            lines = [ln for p in problems for ln in p.splitlines() if not ln.startswith("***")]
+            raise DamagedHistory(
+                f"history database {self.path} is damaged ({(lines or problems)[0]}); nothing "
+                "was written "
                 "to it. `mockcall history` and `mockcall show` still read what they can; move "
                 "it aside to start a new history"
             )
@@ -712,7 +718,8 @@ class Store:
                     "(the history itself is fine)"
                 )
         reason = _FILE_ERRORS.get(primary) if primary is not None else None
-        return UserError(
+        kind = DamagedHistory if primary in _CORRUPT else UserError
+        return kind(
             f"history database {self.path} is unusable: {reason or exc} "
             "(nothing was written to it; move it aside to start a new history)"
         )
@@ -1207,8 +1214,16 @@ class Store:
         if limit is not None:
             sql += " LIMIT ?"
             args.append(limit)
+        try:
+            with self._locked(write=False) as conn:
+                return [_summary(row) for row in conn.execute(sql, args).fetchall()]
+        except DamagedHistory:
+            if not self.read_only:
+                raise
+        # A damaged takes table: the sessions themselves are still listed, without counts.
+        bare = sql.replace(_SUMMARY_SQL, _BARE_SUMMARY_SQL)
         with self._locked(write=False) as conn:
-            return [_summary(row) for row in conn.execute(sql, args).fetchall()]
+            return [_summary(row) for row in conn.execute(bare, args).fetchall()]
 
     def get_session(self, session_id: int) -> SessionDetail:
         """One session with every take, transcript and result (UserError if unknown)."""
@@ -1370,6 +1385,12 @@ SELECT s.*,
        rates.passes, rates.fails
 FROM sessions s
 LEFT JOIN rates ON rates.session_id = s.id
+"""
+
+
+# The sessions alone, for a history whose takes cannot be read.
+_BARE_SUMMARY_SQL = """
+SELECT s.*, 0 AS take_count, NULL AS passes, NULL AS fails FROM sessions s
 """
 
 
