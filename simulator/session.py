@@ -100,6 +100,7 @@ class Practice:
         # The newest take begun for each step: an older one (set aside by a retake) that
         # finishes later never replaces its result.
         self._newest: dict[int, int] = {}
+        self._set_aside: set[int] = set()
         self.notices: list[str] = []
         """Notes for the user given while no other notify callback was set."""
         self.notify: Callable[[str], None] = self.notices.append
@@ -183,7 +184,7 @@ class Practice:
                 on_level=on_level,
                 on_audio=on_audio,
             )
-            if self._newest.get(step_index) != take_id:
+            if self._newest.get(step_index) != take_id or take_id in self._set_aside:
                 # A retake began while this one was recording: it is set aside, untranscribed.
                 incremental.cancel()
                 self.store.interrupt_take(take_id)
@@ -209,6 +210,13 @@ class Practice:
         )
         self._newest[step_index] = max(take_id, self._newest.get(step_index, 0))
         return take_id
+
+    def set_aside(self, step_index: int) -> None:
+        """A retake of STEP_INDEX is starting: the take being recorded for it stops being
+        transcribed once its recording ends, and its audio is kept as an interrupted take."""
+        current = self._newest.get(step_index)
+        if current is not None and current not in {r.take_id for r in self._latest.values()}:
+            self._set_aside.add(current)
 
     def answer_file(self, step_index: int, path: Path) -> StepReport:
         """Take an answer from an audio file in any common format; see answer_audio."""

@@ -1269,6 +1269,14 @@ class Store:
 
     def trends(self, scenario_id: str | None = None) -> list[TrendPoint]:
         """One point per session with a complete take, oldest first, from each step's last take."""
+        try:
+            return self._trends(scenario_id)
+        except DamagedHistory:
+            if not self.read_only:
+                raise
+            return []  # the takes cannot be read: nothing to chart, nothing to crash on
+
+    def _trends(self, scenario_id: str | None) -> list[TrendPoint]:
         with self._locked(write=False) as conn:
             where = "WHERE s.scenario_id = ?" if scenario_id else ""
             sessions = conn.execute(

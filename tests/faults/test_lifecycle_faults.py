@@ -298,16 +298,48 @@ def test_a_damaged_history_is_one_line_and_never_written_into(
     assert digest(db) == before
 
 
-def test_the_app_opens_a_damaged_history_read_only_with_a_notice(
-    damaged_home: Path, monkeypatch: pytest.MonkeyPatch
+async def test_the_app_reviews_a_damaged_history_read_only_with_a_notice(
+    damaged_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    from simulator.profile import Profile, save_profile
+    from simulator.settings import Settings, save_settings
     from simulator.tui.app import make_app
+    from simulator.tui.screens.library import LibraryScreen
+    from simulator.tui.screens.review import ReviewScreen
+    from simulator.tui.screens.trends import TrendsScreen
+    from tests.tui.fakes import CannedRecorder, FixedTranscriber, InstantVoice, write_canned_answer
 
     monkeypatch.setenv("MOCKCALL_HOME", str(damaged_home))
-    app = make_app(voice=None, recorder=object())  # type: ignore[arg-type]
+    save_profile(Profile(name="Jordan Rivera", phone="(617) 555-0142", role="Data Analyst"))
+    save_settings(Settings(tour_seen=True))
+    db = damaged_home / "data" / "history.sqlite3"
+    before = digest(db)
+    app = make_app(
+        voice=InstantVoice(),
+        recorder=CannedRecorder(write_canned_answer(tmp_path / "canned.wav")),
+        transcriber_factory=lambda: FixedTranscriber(TYPED),
+    )
     assert app.store.read_only
     assert any("damaged" in notice for notice in app._notices), app._notices
-    assert app.store.list_sessions()  # review reads what it can
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("v")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ReviewScreen)
+        assert len(app.screen.sessions) == 40  # what is readable is listed
+        await pilot.press("enter")  # a session whose takes cannot be read: a notice
+        await pilot.pause(0.2)
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        if not isinstance(app.screen, ReviewScreen):
+            await pilot.press("v")
+            await pilot.pause(0.2)
+        await pilot.press("t")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, (TrendsScreen, ReviewScreen))
+    assert app.return_code in (None, 0)
+    assert digest(db) == before
 
 
 # -- 5. recovered takes are transcribed on demand -------------------------------------------------
