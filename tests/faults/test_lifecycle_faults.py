@@ -375,6 +375,38 @@ def test_mockcall_recover_transcribes_a_take_a_crash_left(tmp_path: Path, spoken
     assert again.returncode == 0 and "nothing to recover" in again.stdout
 
 
+async def test_the_app_transcribes_kept_takes_in_the_background_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simulator.profile import Profile, save_profile
+    from simulator.settings import Settings, save_settings
+    from simulator.tui.app import make_app
+    from tests.tui.fakes import CannedRecorder, FixedTranscriber, InstantVoice, write_canned_answer
+    from tests.tui.helpers import until
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("MOCKCALL_HOME", str(home))
+    save_profile(Profile(name="Jordan Rivera", phone="(617) 555-0142", role="Data Analyst"))
+    save_settings(Settings(tour_seen=True))
+    with Store() as store:
+        snapshot = json.dumps({"name": "Jordan Rivera", "role": "Data Analyst"})
+        sid = store.start_session("voicemail-screening", "Voicemail", "voicemail", "", "", snapshot)
+        wav = store.recording_path(sid, 0)
+        write_canned_answer(wav)
+        take_id = store.begin_take(sid, 0, "Leave a message", wav)
+        store._conn.execute("UPDATE sessions SET owner_pid = 2147480000")  # the run died
+    app = make_app(
+        voice=InstantVoice(),
+        recorder=CannedRecorder(write_canned_answer(tmp_path / "canned.wav")),
+        transcriber_factory=lambda: FixedTranscriber(TYPED),
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.store.get_take(take_id).status == "complete", 30)
+    take = app.store.get_take(take_id)
+    assert take.transcript is not None and "Jordan Rivera" in take.transcript.text
+    assert any(r.id == "says_name" and r.status == "pass" for r in take.results)
+
+
 # -- 6. a full disk, a read-only folder ---------------------------------------------------------
 
 
