@@ -671,3 +671,35 @@ def test_a_failed_recording_leaks_no_transcriber_thread(mockcall_home: Path) -> 
         practice.record_answer(0, threading.Event())
     leaked = [t.name for t in threading.enumerate() if t.ident not in before and t.is_alive()]
     assert leaked == []
+
+
+def test_a_take_set_aside_for_a_retake_is_not_transcribed(mockcall_home: Path) -> None:
+    from simulator.profile import Profile
+    from simulator.scenario import find_scenario
+    from simulator.session import Practice, Recording
+
+    class UntilStopped:
+        def record(self, out: Path, *, time_limit: float, stop: threading.Event,
+                   on_level: Any = None, on_audio: Any = None) -> Recording:  # fmt: skip
+            write_wav(out, np.full(16000, 0.1, dtype=np.float32), 16000)
+            on_audio(np.full(16000, 0.1, dtype=np.float32))
+            assert stop.wait(30)
+            return Recording(out, 1.0, 0, "stop")
+
+    gate = _Gate()
+    gate.release.set()
+    practice = Practice(find_scenario("voicemail-screening"), Profile(name="J R"), Store(),
+                        transcriber=gate, recorder=UntilStopped())  # fmt: skip
+    stop = threading.Event()
+    reports: list[Any] = []
+    worker = threading.Thread(target=lambda: reports.append(practice.record_answer(0, stop)))
+    worker.start()
+    while practice.session_id is None or not practice._newest:
+        time.sleep(0.01)
+    practice.set_aside(0)  # the user pressed r: a retake begins
+    stop.set()
+    worker.join(30)
+    (report,) = reports
+    assert report.results == () and gate.calls == 0  # never transcribed
+    kept = practice.store.get_take(report.take_id)
+    assert kept.status == "recovered" and kept.duration == pytest.approx(1.0)  # audio kept
