@@ -83,7 +83,9 @@ class _Take:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Takes are the user's voice: readable by the user only.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # Never through a link planted at the take's path (its target would be overwritten).
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path, flags, 0o600)
         self._file: BinaryIO = os.fdopen(fd, "wb")
         self._wav = wave.open(self._file, "wb")
         self._wav.setnchannels(1)
@@ -345,7 +347,9 @@ def record(
                 elif voice is not None and voice.speech_started:
                     if voice.trailing_silence >= silence_stop:
                         ended_by = "silence"
-    except Exception:
+    except BaseException:
+        # Ctrl+C (KeyboardInterrupt) too: a PortAudio stream still running when the interpreter
+        # exits aborts the process ("terminate called without an active exception").
         _close_stream(stream, _CLOSE_TIMEOUT)
         take.close()
         raise

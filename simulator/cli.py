@@ -285,7 +285,10 @@ def _check_into(
     from simulator.store import Store
 
     with Store(database) as store:
+        if database is None:
+            _recover(store)
         practice = Practice(scenario, profile, store, settings=load_settings())
+        practice.notify = lambda note: _out(f"mockcall: note: {note}", err=True)
         for index, text in enumerate(answers):
             practice.answer_text(index, text)
         report = practice.finish()
@@ -327,7 +330,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     # A missing microphone or speaker is reported before the first prompt, not halfway through.
     check_devices(settings, microphone=not answers, speaker=not args.no_voice)
     store = Store()
-    store.recover_interrupted()
+    _recover(store)
     practice = Practice(
         scenario,
         profile,
@@ -337,6 +340,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         voice=None if args.no_voice else SystemPromptVoice(settings),
         recorder=None if answers else MicrophoneRecorder(settings),
     )
+    practice.notify = lambda note: _out(f"mockcall: note: {note}", err=True)
     steps = range(len(answers)) if answers else range(len(scenario.steps))
     try:
         for index in steps:
@@ -353,12 +357,105 @@ def cmd_run(args: argparse.Namespace) -> int:
                 _record_step(practice, index, stop, quiet=args.json)
     except KeyboardInterrupt:
         practice.abandon()
-        _out("mockcall: stopped; takes recorded so far are saved", err=True)
-        return 130
+        return _interrupted(practice)
     except UserError:
         practice.abandon()
         raise
     _emit_report(practice.finish(), args.json)
+    return 0
+
+
+def _interrupted(practice: Any) -> int:
+    """After Ctrl+C: say what was kept, and transcribe the take it stopped (Ctrl+C again leaves
+    that for `mockcall recover` or the next start)."""
+    from simulator.recovery import transcribe_recovered
+
+    _out("mockcall: stopped; takes recorded so far are saved", err=True)
+    if practice.session_id is None:
+        return 130
+    pending = [t for t, _, _ in practice.store.untranscribed_takes()]
+    pending = [t for t in pending if t.session_id == practice.session_id]
+    if not pending:
+        return 130
+    seconds = sum(t.duration or 0.0 for t in pending)
+    _out(
+        f"mockcall: the interrupted take ({seconds:.1f} s) is kept; transcribing it now "
+        "(Ctrl+C again leaves it for `mockcall recover`)…",
+        err=True,
+    )
+    try:
+        outcome = transcribe_recovered(
+            practice.store, practice.transcriber, session_id=practice.session_id
+        )
+    except KeyboardInterrupt:
+        _out("mockcall: left untranscribed; `mockcall recover` transcribes it", err=True)
+        return 130
+    for line in outcome.skipped:
+        _warn(line)
+    if outcome.transcribed:
+        _out(f"mockcall: transcribed; see it with `mockcall show {practice.session_id}`", err=True)
+    return 130
+
+
+def _recover(store: Any) -> None:
+    """Settle what a crash or a busy database left behind, saying what changed."""
+    from simulator.recovery import remove_leftovers
+
+    remove_leftovers()
+    for take in store.recover_interrupted():
+        if take.status == "recovered":
+            _out(
+                f"mockcall: note: kept a take interrupted in session {take.session_id} "
+                f"({take.duration or 0:.1f} s of audio); `mockcall recover` transcribes it",
+                err=True,
+            )
+
+
+def _reading_store() -> Any:
+    """The history for a command that only reads it: opened read-only (saying why) when the
+    folder is read-only, the disk is full or the file is damaged."""
+    from simulator.store import HistoryBusy, Store
+
+    try:
+        store = Store()
+    except HistoryBusy:
+        raise
+    except UserError as exc:
+        try:
+            store = Store(read_only=True)
+        except UserError:
+            raise exc from None
+        _warn(f"{exc}; reading it without writing")
+        return store
+    try:
+        _recover(store)
+    except UserError as exc:
+        _warn(str(exc))
+    return store
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    from simulator.recovery import transcribe_recovered
+    from simulator.settings import load_settings
+    from simulator.store import Store
+
+    store = Store()
+    _recover(store)
+    pending = store.untranscribed_takes()
+    if not pending:
+        _out("nothing to recover: every take with audio is transcribed")
+        return 0
+    settings = load_settings()
+    transcriber = _make_transcriber(args.engine or settings.engine, args.model or settings.model)
+    _out(f"transcribing {len(pending)} recovered take(s)…", err=True)
+
+    def said(take: Any) -> None:
+        text = take.transcript.text if take.transcript else ""
+        _out(f"session {take.session_id}, step {take.step_index + 1}: {text or '(no speech)'}")
+
+    outcome = transcribe_recovered(store, transcriber, on_take=said)
+    for line in outcome.skipped:
+        _warn(line)
     return 0
 
 
@@ -429,10 +526,8 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from simulator.export import render_history_table
-    from simulator.store import Store
 
-    store = Store()
-    store.recover_interrupted()
+    store = _reading_store()
     sessions = store.list_sessions(args.scenario, include_empty=args.all, mode=args.mode)
     if args.json:
         from simulator.export import history_json
@@ -547,18 +642,16 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     from simulator.export import render_session_text
-    from simulator.store import Store
 
-    store = Store()
+    store = _reading_store()
     _out(render_session_text(store.get_session(store.resolve_session(args.session))))
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from simulator.export import audio_copies, session_json, session_markdown
-    from simulator.store import Store
 
-    store = Store()
+    store = _reading_store()
     detail = store.get_session(store.resolve_session(args.session))
     if args.include_audio and not args.output:
         raise UserError("--include-audio needs -o FILE: the audio is copied next to the report")
@@ -798,6 +891,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--at", type=float, default=0.0, metavar="SECONDS", help="start this far into the take"
     )
     p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser(
+        "recover",
+        help="transcribe and check the takes a crash or Ctrl+C kept with audio only",
+    )
+    p.add_argument(
+        "--engine", choices=["faster-whisper", "openai-whisper"], help="transcription engine"
+    )
+    p.add_argument(
+        "--model", metavar="M", help="Whisper model name or path (default: bundled tiny.en)"
+    )
+    p.set_defaults(func=cmd_recover)
 
     p = sub.add_parser("show", help="show one session's transcripts and checks")
     p.add_argument("session", metavar="SESSION", help="session number, or 'last'")

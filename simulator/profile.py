@@ -10,7 +10,7 @@ import tomli_w
 
 from simulator import locations
 from simulator.errors import UserError
-from simulator.safe_io import read_toml, terminal_safe
+from simulator.safe_io import read_toml, terminal_safe, write_private
 
 
 @dataclass(frozen=True)
@@ -93,10 +93,9 @@ def save_profile(profile: Profile, path: Path | None = None) -> Path:
         parse_phone(profile.phone, profile.region)
     target = path or locations.profile_file()
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps({"profile": asdict(profile)}), encoding="utf-8")
-    tmp.chmod(0o600)
-    tmp.replace(target)
+    # Written 0600 to a fresh temporary name and moved into place: never through a link
+    # planted at the file or at a fixed temporary name ("profile.tmp" once was one).
+    write_private(target, tomli_w.dumps({"profile": asdict(profile)}), force=True)
     return target
 
 

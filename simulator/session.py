@@ -23,7 +23,7 @@ from simulator.report import SessionReport, StepReport
 from simulator.safe_io import os_reason, terminal_safe
 from simulator.scenario import Persona, Scenario
 from simulator.settings import Settings
-from simulator.store import Store
+from simulator.store import HistoryBusy, Store
 
 LevelCallback = Callable[[float], None]
 """Receives the input's peak level as a linear 0..1 value, about 20 times a second."""
@@ -99,6 +99,14 @@ class Practice:
         self.recorder = recorder
         self.session_id: int | None = None
         self._latest: dict[int, StepReport] = {}
+        # The newest take begun for each step: an older one (set aside by a retake) that
+        # finishes later never replaces its result.
+        self._newest: dict[int, int] = {}
+        self._set_aside: set[int] = set()
+        self.notices: list[str] = []
+        """Notes for the user given while no other notify callback was set."""
+        self.notify: Callable[[str], None] = self.notices.append
+        """Receives one-line notes for the user (a report kept aside while the history was busy)."""
 
     # -- the interviewer -------------------------------------------------------------------
 
@@ -179,9 +187,7 @@ class Practice:
         step = self.scenario.steps[step_index]
         session_id = self._session()
         audio_path = self.store.recording_path(session_id, step_index)
-        take_id = self.store.begin_take(
-            session_id, step_index, self.prompt_text(step_index), audio_path
-        )
+        take_id = self._begin_take(session_id, step_index, audio_path)
         incremental = IncrementalTranscriber(transcriber, prompt=self._prompt_for_asr())
 
         def on_audio(block: Any) -> None:
@@ -197,12 +203,40 @@ class Practice:
                 on_level=on_level,
                 on_audio=on_audio,
             )
+            if self._newest.get(step_index) != take_id or take_id in self._set_aside:
+                # A retake began while this one was recording: it is set aside, untranscribed.
+                incremental.cancel()
+                self.store.interrupt_take(take_id)
+                return StepReport(step_index, self.prompt_text(step_index),
+                                  Transcript.from_text(""), (), audio_path, take_id)  # fmt: skip
             transcript = self._verified(audio_path, incremental.finish())
+        except KeyboardInterrupt:
+            # Ctrl+C: the transcriber thread is stopped (a thread left inside CTranslate2 at
+            # exit aborts the process) and the take kept with its audio, to transcribe later.
+            incremental.cancel()
+            self.store.interrupt_take(take_id)
+            raise
         except BaseException:
+            # The transcriber thread would otherwise wait for audio forever.
+            incremental.cancel()
             self.store.abandon_take(take_id)
             raise
         prosody = _measure_file(recording.path)
         return self._grade_and_save(step_index, take_id, transcript, recording, prosody)
+
+    def _begin_take(self, session_id: int, step_index: int, audio_path: Path | None) -> int:
+        take_id = self.store.begin_take(
+            session_id, step_index, self.prompt_text(step_index), audio_path
+        )
+        self._newest[step_index] = max(take_id, self._newest.get(step_index, 0))
+        return take_id
+
+    def set_aside(self, step_index: int) -> None:
+        """A retake of STEP_INDEX is starting: the take being recorded for it stops being
+        transcribed once its recording ends, and its audio is kept as an interrupted take."""
+        current = self._newest.get(step_index)
+        if current is not None and current not in {r.take_id for r in self._latest.values()}:
+            self._set_aside.add(current)
 
     def answer_file(self, step_index: int, path: Path) -> StepReport:
         """Take an answer from an audio file in any common format; see answer_audio."""
@@ -223,9 +257,7 @@ class Practice:
         except OSError as exc:
             # write_wav leaves no partial file; nothing was saved for this take yet.
             raise UserError(f"cannot save the take to {audio_path}: {os_reason(exc)}") from None
-        take_id = self.store.begin_take(
-            session_id, step_index, self.prompt_text(step_index), audio_path
-        )
+        take_id = self._begin_take(session_id, step_index, audio_path)
         try:
             transcript = transcriber.transcribe(samples, prompt=self._prompt_for_asr())
             transcript = self._verified(samples, transcript)
@@ -241,7 +273,7 @@ class Practice:
         # The answer is shown again in reports and the app: no escape code survives into them.
         text = terminal_safe(text)
         session_id = self._session()
-        take_id = self.store.begin_take(session_id, step_index, self.prompt_text(step_index), None)
+        take_id = self._begin_take(session_id, step_index, None)
         return self._grade_and_save(step_index, take_id, Transcript.from_text(text), None)
 
     def _grade_and_save(
@@ -261,14 +293,24 @@ class Practice:
             prosody=prosody,
         )
         results = tuple(self._listen_back(r, step_index) for r in results)
-        self.store.complete_take(
-            take_id,
-            transcript,
-            results,
-            duration=recording.duration if recording else None,
-            overflows=recording.overflows if recording else 0,
-            ended_by=recording.ended_by if recording else "typed",
-        )
+        duration = recording.duration if recording else None
+        overflows = recording.overflows if recording else 0
+        ended_by = recording.ended_by if recording else "typed"
+        try:
+            self.store.complete_take(
+                take_id, transcript, results, duration, overflows=overflows, ended_by=ended_by
+            )
+        except HistoryBusy:
+            # Another program holds the database: the graded report waits beside the WAV and
+            # goes in at the next start (Store.merge_pending_reports).
+            kept = self.store.keep_pending_report(
+                self.store.get_take(take_id), transcript, results, duration,
+                overflows, ended_by,
+            )  # fmt: skip
+            self.notify(
+                f"the history database is busy (another program holds its lock); this take's "
+                f"report is kept in {kept} and goes into the history at the next start"
+            )
         report = StepReport(
             index=step_index,
             prompt=self.prompt_text(step_index),
@@ -277,7 +319,10 @@ class Practice:
             audio_path=recording.path if recording else None,
             take_id=take_id,
         )
-        self._latest[step_index] = report
+        # The latest attempt's result stands, whichever attempt finishes last.
+        current = self._latest.get(step_index)
+        if current is None or current.take_id is None or current.take_id <= take_id:
+            self._latest[step_index] = report
         return report
 
     def _listen_back(self, result: CheckResult, step_index: int) -> CheckResult:
@@ -302,7 +347,14 @@ class Practice:
             self.scenario.kind,
         )
         if self.session_id is not None:
-            self.store.finish_session(self.session_id, report.passed)
+            try:
+                self.store.finish_session(self.session_id, report.passed)
+            except HistoryBusy:
+                kept = self.store.keep_pending_finish(self.session_id, report.passed)
+                self.notify(
+                    f"the history database is busy; the session's verdict is kept in {kept} "
+                    "and goes into the history at the next start"
+                )
         return report
 
     def abandon(self) -> None:

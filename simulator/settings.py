@@ -10,7 +10,7 @@ import tomli_w
 
 from simulator import locations
 from simulator.errors import UserError
-from simulator.safe_io import read_toml
+from simulator.safe_io import read_toml, write_private
 
 ENGINES: tuple[str, ...] = ("faster-whisper", "openai-whisper")
 VOICE_KINDS: tuple[str, ...] = ("system", "neural")
@@ -102,10 +102,9 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     """Write settings as TOML (user-readable only) and return the file written."""
     target = path or locations.settings_file()
     _validate(settings, str(target))
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps({"settings": asdict(settings)}), encoding="utf-8")
-    tmp.chmod(0o600)
-    tmp.replace(target)
+    # Written 0600 to a fresh temporary name and moved into place: never through a link
+    # planted at the file or at a fixed temporary name ("settings.tmp" once was one).
+    write_private(target, tomli_w.dumps({"settings": asdict(settings)}), force=True)
     return target
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, cast
+from urllib.parse import quote
 
 from audio.transcript import Segment, Transcript, Word
 from simulator import locations
@@ -21,13 +22,13 @@ from simulator.checks.base import SEVERITIES, CheckResult, Severity, Span
 from simulator.checks.lexicon import HESITATIONS
 from simulator.checks.text import normalize_word, spoken_word_count, tokens
 from simulator.errors import UserError
-from simulator.safe_io import terminal_safe
+from simulator.safe_io import os_reason, terminal_safe, write_private
 
 SessionStatus = Literal["in_progress", "finished", "abandoned"]
 TakeStatus = Literal["recording", "complete", "recovered", "abandoned"]
 SessionMode = Literal["spoken", "typed", ""]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The schema version this code writes, kept in PRAGMA user_version."""
 
 # Each entry moves the schema from version i to i + 1; statements run one by one inside a single
@@ -96,6 +97,9 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE check_results ADD COLUMN severity TEXT NOT NULL DEFAULT ''"
         " CHECK (severity IN ('', 'must', 'advice'))",
     ),
+    # 3: the owner's process start time beside its PID, so a crashed run's PID reused by another
+    # program does not keep its takes "recording" forever ('' for rows from before).
+    ("ALTER TABLE sessions ADD COLUMN owner_started TEXT NOT NULL DEFAULT ''",),
 )
 
 # SQLite primary result codes that mean the file itself is the problem (not our SQL).
@@ -111,9 +115,32 @@ _FILE_ERRORS = {
     26: "it is not a SQLite database",  # SQLITE_NOTADB
 }
 
+# Conditions of the disk or folder, not of the file: moving the database aside would not help.
+_PLACE_ERRORS = {
+    3: "permission denied",
+    8: "the folder or the file is read-only",
+    13: "the disk is full",
+    14: "it cannot be opened (the folder is missing, read-only or not yours)",
+}
+_LOW_SPACE_BYTES = 64 * 1024
+"""Free space below which a failed write is put down to a full disk."""
+_CORRUPT = (11, 26)
+"""SQLITE_CORRUPT, SQLITE_NOTADB: the file's contents are the problem."""
+
+PENDING_SUFFIX = ".report.json"
+"""A take's graded report kept beside its WAV while the database could not take it."""
+
 # Used only when the filler_rate check did not run on a take (typed answers, scenarios that turn it
 # off): the hesitation sounds that count as fillers whatever the context.
 _LEXICAL_FILLERS = HESITATIONS
+
+
+class HistoryBusy(UserError):
+    """Another program held the history database's lock for longer than a write waits."""
+
+
+class DamagedHistory(UserError):
+    """The history database's contents are corrupt (some or all of it cannot be read)."""
 
 
 @dataclass(frozen=True)
@@ -440,6 +467,25 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def process_started(pid: int) -> str:
+    """When process PID started, as an opaque token ('' when unknown): with the PID it names one
+    process, since a PID is reused once its process ends."""
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return ""
+    # The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    fields = stat_line.rpartition(")")[2].split()
+    return fields[19] if len(fields) > 19 else ""  # field 22, starttime in clock ticks
+
+
+def _owner_alive(pid: int, started: str) -> bool:
+    if not _pid_alive(pid):
+        return False
+    # A live process under that PID is the owner only if it started when the owner did.
+    return not started or process_started(pid) in ("", started)
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -529,11 +575,21 @@ class Store:
     """
 
     def __init__(
-        self, path: Path | None = None, *, clock: Callable[[], datetime] | None = None
+        self,
+        path: Path | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        read_only: bool = False,
     ) -> None:
-        """Open (creating if needed) the history at PATH, default locations.database_file()."""
+        """Open (creating if needed) the history at PATH, default locations.database_file().
+
+        With READ_ONLY nothing is created, migrated or written: for `show` and `export` on a
+        read-only folder and for reviewing a damaged history.
+        """
         self.path = path if path is not None else locations.database_file()
         """The database file."""
+        self.read_only = read_only
+        """True when opened for reading only."""
         self._default_location = path is None
         self._clock = clock or _utc_now
         self._lock = threading.RLock()
@@ -541,19 +597,34 @@ class Store:
 
     # -- opening -------------------------------------------------------------------------------
 
+    def _refuse_links(self) -> None:
+        # SQLite follows a link at the database path (creating its target when it dangles):
+        # mockcall never makes one, so one found there was planted.
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            candidate = Path(f"{self.path}{suffix}")
+            if candidate.is_symlink():
+                raise UserError(
+                    f"history database {candidate} is a symbolic link, which mockcall did not "
+                    "make; refusing to follow it (remove the link to go on)"
+                )
+
     def _open(self) -> sqlite3.Connection:
+        self._refuse_links()
+        if self.read_only:
+            return self._open_read_only()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise UserError(f"cannot create the folder for {self.path}: {exc}") from None
-        if not self.path.exists():
+            raise UserError(f"cannot create the folder for {self.path}: {os_reason(exc)}") from None
+        if not os.path.lexists(self.path):
             # Create the empty file private from the start; SQLite gives -wal/-shm the same mode.
             try:
-                os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+                flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
+                os.close(os.open(self.path, flags, 0o600))
             except FileExistsError:
                 pass
             except OSError as exc:
-                raise UserError(f"cannot create history database {self.path}: {exc}") from None
+                raise self._place_error(exc) from None
         try:
             # timeout is SQLite's busy_timeout: how long a write waits for another process.
             conn = sqlite3.connect(
@@ -565,6 +636,9 @@ class Store:
             conn.row_factory = sqlite3.Row
             # Reading the header first: a file that is not a database fails here, before any write.
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            # A history damaged part-way (a bad page among good ones) opens and answers the first
+            # queries; check every page before anything is written, so nothing is added to it.
+            self._require_intact(conn)
             conn.execute("PRAGMA foreign_keys = ON")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":
@@ -582,6 +656,43 @@ class Store:
         self._make_private()
         return conn
 
+    def _require_intact(self, conn: sqlite3.Connection) -> None:
+        problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
+        if problems != ["ok"]:
+            lines = [ln for p in problems for ln in p.splitlines() if not ln.startswith("***")]
+            raise DamagedHistory(
+                f"history database {self.path} is damaged ({(lines or problems)[0]}); nothing "
+                "was written "
+                "to it. `mockcall history` and `mockcall show` still read what they can; move "
+                "it aside to start a new history"
+            )
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        if not self.path.is_file():
+            raise UserError(f"no history database at {self.path} yet")
+        base = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        # In a read-only folder SQLite cannot create the WAL index; immutable reads the main
+        # file as it is (nobody can be writing to it there).
+        for uri in (base, base + "&immutable=1"):
+            try:
+                conn = sqlite3.connect(
+                    uri, uri=True, timeout=10.0, isolation_level=None, check_same_thread=False
+                )
+                conn.row_factory = sqlite3.Row
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            except sqlite3.Error as exc:
+                error = exc
+                continue
+            if found < 2 or found > SCHEMA_VERSION:
+                conn.close()
+                raise UserError(
+                    f"history database {self.path} has schema version {found}, which this "
+                    "mockcall reads only after upgrading it in a writable folder"
+                )
+            return conn
+        raise self._user_error(error) from None
+
     def _make_private(self) -> None:
         for suffix in ("", "-wal", "-shm"):
             try:
@@ -589,18 +700,47 @@ class Store:
             except OSError:
                 pass
 
+    def _place_problem(self) -> str | None:
+        """What is wrong with the folder or disk holding the history, None if nothing is."""
+        folder = self.path.parent
+        try:
+            info = os.statvfs(folder)
+        except OSError:
+            return None
+        if info.f_flag & os.ST_RDONLY:
+            return f"the folder {folder} is on a read-only file system"
+        if info.f_bavail * info.f_frsize < _LOW_SPACE_BYTES:
+            return f"the disk holding {folder} is full"
+        if not os.access(folder, os.W_OK):
+            return f"the folder {folder} is read-only (no write permission)"
+        return None
+
+    def _place_error(self, exc: OSError) -> UserError:
+        reason = self._place_problem() or os_reason(exc)
+        return UserError(f"cannot write the history database {self.path}: {reason}")
+
     def _user_error(self, exc: sqlite3.Error) -> UserError:
         code = getattr(exc, "sqlite_errorcode", None)
         primary = code & 0xFF if isinstance(code, int) else None
         if primary in (5, 6):
             # Busy is temporary: another mockcall holds a long write; the file itself is fine.
-            return UserError(
-                f"history database {self.path} is busy (another mockcall is writing); try again"
+            return HistoryBusy(
+                f"history database {self.path} is busy (another program holds its lock); try again"
             )
+        if primary not in _CORRUPT:
+            # A full disk or a read-only folder is no fault of the file: say what is wrong.
+            place = self._place_problem()
+            if place is not None or primary in _PLACE_ERRORS:
+                cause = place or _PLACE_ERRORS[cast(int, primary)]
+                return UserError(
+                    f"cannot use the history database {self.path}: {cause} "
+                    "(the history itself is fine)"
+                )
         reason = _FILE_ERRORS.get(primary) if primary is not None else None
-        return UserError(
+        kind = DamagedHistory if primary in _CORRUPT else UserError
+        return kind(
             f"history database {self.path} is unusable: {reason or exc} "
-            "(it was left untouched; move it aside to start a new history)"
+            "(nothing was written to it; move it aside to start a new history)"
         )
 
     @contextmanager
@@ -619,6 +759,7 @@ class Store:
                             conn.execute("ROLLBACK")
                         raise
                     conn.execute("COMMIT")
+                    self._checkpoint(conn)
                 else:
                     yield conn
             except sqlite3.Error as exc:
@@ -626,6 +767,15 @@ class Store:
                 if isinstance(code, int) and (code & 0xFF) in _FILE_ERRORS:
                     raise self._user_error(exc) from None
                 raise
+
+    @staticmethod
+    def _checkpoint(conn: sqlite3.Connection) -> None:
+        # Copy what was just committed into the main file: a WAL deleted (or lost with its
+        # folder's backup) afterwards then drops nothing that was saved.
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error:
+            pass  # busy with a reader: the next commit's checkpoint copies it
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
@@ -659,7 +809,13 @@ class Store:
         base = f"step{step_index + 1:02d}-take{attempt:02d}"
         candidate = folder / f"{base}.wav"
         n = 2
-        while candidate.exists():
+        while os.path.lexists(candidate):
+            if candidate.is_symlink():
+                # Recording into it would overwrite whatever it points at.
+                raise UserError(
+                    f"{candidate} is a symbolic link, which mockcall did not make; refusing to "
+                    "record through it (remove the link to go on)"
+                )
             candidate = folder / f"{base}-{n}.wav"
             n += 1
         return candidate
@@ -697,7 +853,8 @@ class Store:
         with self._locked(write=True) as conn:
             cur = conn.execute(
                 "INSERT INTO sessions (scenario_id, scenario_title, scenario_kind, started_at,"
-                " engine, model, profile_json, owner_pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " engine, model, profile_json, owner_pid, owner_started)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     scenario_id,
                     title,
@@ -707,6 +864,7 @@ class Store:
                     model,
                     profile_json,
                     os.getpid(),
+                    process_started(os.getpid()),
                 ),
             )
             session_id = int(cast(int, cur.lastrowid))
@@ -793,6 +951,166 @@ class Store:
                 (take_id,),
             )
 
+    def interrupt_take(self, take_id: int) -> TakeRecord:
+        """Keep a take stopped by Ctrl+C: 'recovered' (ended_by 'interrupted') with the duration
+        of the audio on disk, to be transcribed later; 'abandoned' only when it holds no audio."""
+        with self._locked(write=True) as conn:
+            row = conn.execute(
+                "SELECT * FROM takes WHERE id = ? AND status = 'recording'", (take_id,)
+            ).fetchone()
+            if row is not None:
+                self._settle_take(conn, row)
+                conn.execute(
+                    "UPDATE takes SET ended_by = 'interrupted' WHERE id = ? AND status = 'recovered'",
+                    (take_id,),
+                )
+        return self.get_take(take_id)
+
+    def untranscribed_takes(self) -> list[tuple[TakeRecord, str, str]]:
+        """Recovered and interrupted takes with audio, each with its session's scenario id and
+        profile snapshot (JSON), oldest first: what `mockcall recover` transcribes."""
+        with self._locked(write=False) as conn:
+            takes = self._load_takes(
+                conn, "t.status = 'recovered' AND t.audio_path IS NOT NULL", ()
+            )
+            sessions = {
+                int(row["id"]): (str(row["scenario_id"]), str(row["profile_json"]))
+                for row in conn.execute(
+                    "SELECT id, scenario_id, profile_json FROM sessions WHERE id IN"
+                    " (SELECT session_id FROM takes WHERE status = 'recovered')"
+                )
+            }
+        return [(t, *sessions[t.session_id]) for t in takes]
+
+    # -- reports the database could not take yet ----------------------------------------------
+
+    def pending_report_path(self, take: TakeRecord) -> Path:
+        """Where a take's graded report waits when the database is busy: beside its WAV."""
+        if take.audio_path is not None:
+            return take.audio_path.with_name(take.audio_path.name + PENDING_SUFFIX)
+        folder = self.recordings_dir / f"session-{take.session_id:05d}"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return folder / f"step{take.step_index + 1:02d}-take{take.attempt:02d}{PENDING_SUFFIX}"
+
+    def keep_pending_report(
+        self,
+        take: TakeRecord,
+        transcript: Transcript,
+        results: Sequence[CheckResult],
+        duration: float | None,
+        overflows: int = 0,
+        ended_by: str = "",
+    ) -> Path:
+        """Write a take's graded report beside its WAV as JSON, for merge_pending_reports()."""
+        path = self.pending_report_path(take)
+        body = {
+            "take_id": take.id,
+            "session_id": take.session_id,
+            "transcript": {
+                "text": transcript.text,
+                "words": json.loads(_words_json(transcript.words)),
+                "segments": json.loads(_segments_json(transcript)),
+                "timed": transcript.timed,
+                "duration": transcript.duration,
+            },
+            "results": [
+                {
+                    "id": r.id,
+                    "status": r.status,
+                    "evidence": r.evidence,
+                    "tip": r.tip,
+                    "label": r.label,
+                    "optional": r.optional,
+                    "spans": json.loads(_spans_json(r.spans)),
+                    "severity": r.severity,
+                }
+                for r in results
+            ],
+            "duration": duration,
+            "overflows": overflows,
+            "ended_by": ended_by,
+        }
+        write_private(path, json.dumps(body, ensure_ascii=False), force=True)
+        return path
+
+    def keep_pending_finish(self, session_id: int, passed: bool) -> Path:
+        """Write a session's verdict as JSON in its recordings folder, for merge_pending_reports()."""
+        folder = self.recordings_dir / f"session-{session_id:05d}"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / f"session{PENDING_SUFFIX}"
+        write_private(path, json.dumps({"session_id": session_id, "passed": passed}), force=True)
+        return path
+
+    def merge_pending_reports(self) -> int:
+        """Save the reports kept beside their WAVs while the database was busy, then delete the
+        files; return how many were merged (a damaged file is left where it is)."""
+        merged = 0
+        folder = self.recordings_dir
+        files = sorted(folder.glob(f"session-*/*{PENDING_SUFFIX}"))
+        # Takes first, then the verdicts that rest on them.
+        files.sort(key=lambda p: p.name == f"session{PENDING_SUFFIX}")
+        for path in files:
+            if path.is_symlink() or not path.is_file():
+                continue
+            try:
+                body = json.loads(path.read_text(encoding="utf-8"))
+                if "take_id" in body:
+                    self._merge_take_report(body)
+                else:
+                    self._merge_finish(body)
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            path.unlink(missing_ok=True)
+            merged += 1
+        return merged
+
+    def _merge_take_report(self, body: dict[str, Any]) -> None:
+        take_id = int(body["take_id"])
+        with self._locked(write=False) as conn:
+            status = self._take_status(conn, take_id)
+        if status == "complete":
+            return
+        raw = body["transcript"]
+        row = {
+            "words": json.dumps(raw["words"]),
+            "segments": json.dumps(raw["segments"]),
+            "transcript_text": raw["text"],
+            "timed": raw["timed"],
+            "transcript_duration": raw["duration"],
+        }
+        transcript = _rebuild_transcript(cast(sqlite3.Row, row))
+        results = [
+            CheckResult(
+                id=r["id"],
+                status=r["status"],
+                evidence=r["evidence"],
+                tip=r["tip"],
+                label=r["label"],
+                optional=bool(r["optional"]),
+                spans=_rebuild_spans(json.dumps(r["spans"])),
+                severity=_stored_severity(r["severity"], r["id"], bool(r["optional"])),
+            )
+            for r in body["results"]
+        ]
+        self.complete_take(
+            take_id,
+            transcript,
+            results,
+            duration=body["duration"],
+            overflows=int(body["overflows"]),
+            ended_by=str(body["ended_by"]),
+        )
+
+    def _merge_finish(self, body: dict[str, Any]) -> None:
+        session_id, passed = int(body["session_id"]), bool(body["passed"])
+        with self._locked(write=True) as conn:
+            self._require_session(conn, session_id)
+            conn.execute(
+                "UPDATE sessions SET status = 'finished', passed = ?,"
+                " finished_at = COALESCE(finished_at, ?) WHERE id = ? AND status != 'finished'",
+                (int(passed), _iso(self._clock()), session_id),
+            )
+
     def finish_session(self, session_id: int, passed: bool) -> None:
         """Mark a session finished with its verdict."""
         with self._locked(write=True) as conn:
@@ -826,10 +1144,12 @@ class Store:
         with self._locked(write=True) as conn:
             self._require_session(conn, session_id)
             owner = conn.execute(
-                "SELECT owner_pid FROM sessions WHERE id = ? AND status = 'in_progress'",
+                "SELECT owner_pid, owner_started FROM sessions WHERE id = ? AND status = 'in_progress'",
                 (session_id,),
             ).fetchone()
-            if owner is not None and self._owned_elsewhere(owner["owner_pid"]):
+            if owner is not None and self._owned_elsewhere(
+                owner["owner_pid"], owner["owner_started"]
+            ):
                 raise UserError(
                     f"session {session_id} is still being recorded by another mockcall; "
                     "finish it there first"
@@ -881,12 +1201,18 @@ class Store:
         process (a `mockcall run` beside the app) are left alone. Nothing is deleted.
         """
         changed: list[int] = []
+        # Reports kept while the database was busy go in first: their takes are complete.
+        self.merge_pending_reports()
         with self._locked(write=True) as conn:
             sessions = conn.execute(
-                "SELECT id, owner_pid FROM sessions WHERE status = 'in_progress'"
+                "SELECT id, owner_pid, owner_started FROM sessions WHERE status = 'in_progress'"
                 " OR id IN (SELECT session_id FROM takes WHERE status = 'recording')"
             ).fetchall()
-            orphaned = [s["id"] for s in sessions if not self._owned_elsewhere(s["owner_pid"])]
+            orphaned = [
+                s["id"]
+                for s in sessions
+                if not self._owned_elsewhere(s["owner_pid"], s["owner_started"])
+            ]
             for session_id in orphaned:
                 rows = conn.execute(
                     "SELECT * FROM takes WHERE session_id = ? AND status = 'recording'",
@@ -902,8 +1228,8 @@ class Store:
                 )
             return self._load_takes(conn, _IDS_IN, (json.dumps(changed),))
 
-    def _owned_elsewhere(self, pid: int | None) -> bool:
-        return pid is not None and pid != os.getpid() and _pid_alive(pid)
+    def _owned_elsewhere(self, pid: int | None, started: str) -> bool:
+        return pid is not None and pid != os.getpid() and _owner_alive(pid, started)
 
     def _settle_take(self, conn: sqlite3.Connection, row: sqlite3.Row) -> None:
         audio = self._load_audio_path(row["audio_path"])
@@ -986,8 +1312,16 @@ class Store:
         if limit is not None:
             sql += " LIMIT ?"
             args.append(limit)
+        try:
+            with self._locked(write=False) as conn:
+                return [_summary(row) for row in conn.execute(sql, args).fetchall()]
+        except DamagedHistory:
+            if not self.read_only:
+                raise
+        # A damaged takes table: the sessions themselves are still listed, without counts.
+        bare = sql.replace(_SUMMARY_SQL, _BARE_SUMMARY_SQL)
         with self._locked(write=False) as conn:
-            return [_summary(row) for row in conn.execute(sql, args).fetchall()]
+            return [_summary(row) for row in conn.execute(bare, args).fetchall()]
 
     def get_session(self, session_id: int) -> SessionDetail:
         """One session with every take, transcript and result (UserError if unknown)."""
@@ -1054,6 +1388,14 @@ class Store:
 
     def trends(self, scenario_id: str | None = None) -> list[TrendPoint]:
         """One point per session with a complete take, oldest first, from each step's last take."""
+        try:
+            return self._trends(scenario_id)
+        except DamagedHistory:
+            if not self.read_only:
+                raise
+            return []  # the takes cannot be read: nothing to chart, nothing to crash on
+
+    def _trends(self, scenario_id: str | None) -> list[TrendPoint]:
         with self._locked(write=False) as conn:
             where = "WHERE s.scenario_id = ?" if scenario_id else ""
             sessions = conn.execute(
@@ -1175,6 +1517,12 @@ SELECT s.*,
        rates.passes, rates.fails
 FROM sessions s
 LEFT JOIN rates ON rates.session_id = s.id
+"""
+
+
+# The sessions alone, for a history whose takes cannot be read.
+_BARE_SUMMARY_SQL = """
+SELECT s.*, 0 AS take_count, NULL AS passes, NULL AS fails FROM sessions s
 """
 
 

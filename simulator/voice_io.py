@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 from collections.abc import Callable
@@ -11,6 +12,9 @@ from typing import Any
 from simulator.scenario import Persona
 from simulator.session import LevelCallback, Recording
 from simulator.settings import Settings
+
+SAY_PREFIX = "mockcall-say-"
+"""Start of the temporary folders prompts are rendered in (then the PID and a random part)."""
 
 
 def _device(value: str) -> int | str | None:
@@ -56,7 +60,8 @@ class SystemPromptVoice:
         """Say TEXT through the output device; return when done or when STOP is set."""
         from audio.playback import play_file
 
-        with tempfile.TemporaryDirectory(prefix="mockcall-say-") as folder:
+        # The PID in the name lets the next start remove what a killed run left behind.
+        with tempfile.TemporaryDirectory(prefix=f"{SAY_PREFIX}{os.getpid()}-") as folder:
             wav = self.render(text, persona, voicemail=voicemail, out=Path(folder) / "prompt.wav")
             if not stop.is_set():
                 play_file(wav, device=_device(self.settings.output_device), stop=stop)

@@ -181,6 +181,30 @@ class MockcallApp(App[None]):
     def _transcriber_ready(self, message: TranscriberReady) -> None:
         self.transcriber = message.transcriber
         self.model_status = "ready"
+        if not getattr(self.store, "read_only", False) and self.store.untranscribed_takes():
+            self.transcribe_recovered(message.transcriber)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="recover",
+        description="transcribe the takes kept after an interruption",
+    )
+    def transcribe_recovered(self, transcriber: AnswerTranscriber) -> None:
+        """Transcribe and check, in the background, the takes a crash or Ctrl+C kept."""
+        from simulator.recovery import transcribe_recovered
+
+        stop = threading.Event()
+        outcome = transcribe_recovered(self.store, transcriber, stop=stop)
+        if outcome.transcribed:
+            count = len(outcome.transcribed)
+            self.call_from_thread(
+                self.notify,
+                f"Transcribed {count} take{'s' if count != 1 else ''} kept after an "
+                "interruption; Review shows them.",
+                markup=False,
+            )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The app's own jobs: a failed model load is a notice, not a crash."""
@@ -228,6 +252,28 @@ class MockcallApp(App[None]):
             return run_app()
 
 
+def _open_history(notices: list[str]) -> Store:
+    """The history, settled after a crash; a damaged or unwritable one is opened read-only
+    (review what is readable) with a notice saying why."""
+    from simulator.recovery import remove_leftovers
+    from simulator.store import HistoryBusy, Store
+
+    try:
+        store = Store()
+    except HistoryBusy:
+        raise
+    except UserError as exc:
+        try:
+            store = Store(read_only=True)
+        except UserError:
+            raise exc from None
+        notices.append(f"{exc}. Review shows what can be read; nothing new is saved.")
+        return store
+    remove_leftovers()
+    store.recover_interrupted()
+    return store
+
+
 def warm(transcriber: AnswerTranscriber) -> AnswerTranscriber:
     """Load a lazily loading transcriber's weights now, so the first answer does not wait."""
     load = getattr(transcriber, "load", None)
@@ -272,10 +318,7 @@ def make_app(
             notices.append(f"{exc} (fix it in the profile form)")
             profile = Profile()
     if store is None:
-        from simulator.store import Store
-
-        store = Store()
-        store.recover_interrupted()
+        store = _open_history(notices)
     io_factory: IOFactory | None = None
     if voice is None and recorder is None:
         io_factory = _system_io

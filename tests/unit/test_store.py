@@ -20,7 +20,14 @@ from audio.transcript import Segment, Transcript, Word
 from simulator import locations
 from simulator.checks.base import CheckResult, Span
 from simulator.errors import UserError
-from simulator.store import SCHEMA_VERSION, Store, migrate, take_stats, wav_duration
+from simulator.store import (
+    SCHEMA_VERSION,
+    Store,
+    migrate,
+    process_started,
+    take_stats,
+    wav_duration,
+)
 
 
 def timed(text: str, start: float = 0.5, step: float = 0.5) -> Transcript:
@@ -284,7 +291,10 @@ def test_recover_leaves_a_session_another_live_process_is_recording(store: Store
     take = store.begin_take(sid, 0, "Q", None)
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
-        store._conn.execute("UPDATE sessions SET owner_pid = ? WHERE id = ?", (other.pid, sid))
+        store._conn.execute(
+            "UPDATE sessions SET owner_pid = ?, owner_started = ? WHERE id = ?",
+            (other.pid, process_started(other.pid), sid),
+        )
         assert store.recover_interrupted() == []
         assert store.get_take(take).status == "recording"
     finally:
