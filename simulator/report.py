@@ -28,6 +28,12 @@ class StepReport:
     """The take's WAV file, None for typed answers."""
     take_id: int | None = None
     """The take's id in the history store, once saved."""
+    step_id: str = ""
+    """The step's id in the scenario (`step-N` for a step without one)."""
+    interrupted_at: float | None = None
+    """Seconds into the answer at which the interviewer cut in, None when they let you finish."""
+    left: bool = False
+    """True for a take the user left while recording: kept, but never graded."""
 
     @property
     def passed(self) -> bool:
@@ -38,6 +44,8 @@ class StepReport:
         """The step in the CLI's JSON report shape."""
         return {
             "index": self.index,
+            "step_id": self.step_id,
+            "interrupted_at": self.interrupted_at,
             "transcript": self.transcript.text,
             "checks": [
                 {"id": r.id, "status": r.status, "evidence": r.evidence, "tip": r.tip}
@@ -60,10 +68,16 @@ class SessionReport:
     """The session's id in the history store, once saved."""
     total_steps: int = 0
     """How many steps the scenario has (0: as many as were answered)."""
+    reached_end: bool | None = None
+    """True when the conversation ran to its end (None: judge by the number of steps)."""
+    path: tuple[str, ...] = ()
+    """The step ids in the order the conversation took them."""
 
     @property
     def complete(self) -> bool:
-        """True when every step of the scenario was answered."""
+        """True when the conversation ran to its end (every step, for a scenario without branches)."""
+        if self.reached_end is not None:
+            return self.reached_end
         return len(self.steps) >= self.total_steps
 
     @property
@@ -78,6 +92,7 @@ class SessionReport:
             "passed": self.passed,
             "complete": self.complete,
             "steps": [s.to_json() for s in self.steps],
+            "path": list(self.path or (s.step_id for s in self.steps)),
         }
         if self.session_id is not None:
             out["session"] = self.session_id
@@ -92,9 +107,13 @@ def render_text(report: SessionReport) -> str:
     lines = [f"{report.scenario_title} ({report.scenario_id}) — {verdict}"]
     if report.session_id is not None:
         lines[0] += f"   [session {report.session_id}]"
+    if report.path:
+        lines.append(f"Path: {' → '.join(report.path)}")
     for step in report.steps:
         lines.append("")
         lines.append(f"Step {step.index + 1}: {step.prompt}")
+        if step.interrupted_at is not None:
+            lines.append(f"  Cut off at {step.interrupted_at:.1f} s")
         said = step.transcript.text or "(no speech detected)"
         lines.append(f"  You said: {said}")
         for r in step.results:
