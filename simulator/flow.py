@@ -37,7 +37,8 @@ class CutInDecision:
     """Which trigger: after_seconds, past_aim, rambling_words or on_check."""
 
 
-def _prefix(words: Sequence[Word], count: int) -> Transcript:
+def prefix_transcript(words: Sequence[Word], count: int) -> Transcript:
+    """The first COUNT words as a timed transcript, as it stood when the last of them was said."""
     kept = tuple(words[:count])
     end = kept[-1].end if kept else 0.0
     segment = Segment(" ".join(w.text for w in kept), kept[0].start if kept else 0.0, end, kept)
@@ -48,7 +49,7 @@ def _check_fails(
     spec: CheckSpec, words: Sequence[Word], count: int, profile: Profile, step: Step
 ) -> bool:
     check = REGISTRY[spec.id]
-    ctx = CheckContext(_prefix(words, count), profile, step.time_limit, step.prompt)
+    ctx = CheckContext(prefix_transcript(words, count), profile, step.time_limit, step.prompt)
     result: CheckResult = check.func(ctx, check.params.model_validate(spec.params))
     return result.status == "fail"
 
@@ -157,4 +158,5 @@ __all__ = [
     "cut_in_time",
     "cut_off",
     "next_step",
+    "prefix_transcript",
 ]

@@ -34,6 +34,10 @@ CaptionCallback = Callable[["Caption"], None]
 CueCallback = Callable[["Cue"], None]
 """Receives what the interviewer does or says during an answer (a cut-in, "I can't hear you")."""
 
+LIVE_CHECKS = frozenset(
+    ("says_name", "says_phone", "says_email", "mentions_role", "keywords", "repeats_contact")
+)
+"""The must-haves the live checklist ticks as they are said."""
 HEARING_CHECK_S = 4.0
 """An input still silent (or delivering nothing) this long into an answer gets a cue."""
 SILENT_PEAK = 0.003
@@ -331,6 +335,31 @@ class Practice:
             self._done.append(self._current)
         self._current = report
         return report
+
+    # -- live feedback -----------------------------------------------------------------------
+
+    def live_ticks(self, step_index: int, words: tuple[Any, ...]) -> tuple[tuple[str, bool], ...]:
+        """The step's must-have checks (name, number, role…) on the words heard so far."""
+        from simulator.checks import REGISTRY, CheckContext
+        from simulator.flow import prefix_transcript
+
+        step = self.scenario.steps[step_index]
+        specs = [s for s in step.checks if s.id in LIVE_CHECKS and not s.optional]
+        if not specs:
+            return ()
+        ctx = CheckContext(
+            prefix_transcript(words, len(words)),
+            self.profile,
+            step.time_limit,
+            step.render_prompt(self.profile),
+            self.scenario.kind,
+        )
+        out: list[tuple[str, bool]] = []
+        for spec in specs:
+            check = REGISTRY[spec.id]
+            result = check.func(ctx, check.params.model_validate(spec.params))
+            out.append((result.label or check.label, result.status == "pass"))
+        return tuple(out)
 
     # -- the path ----------------------------------------------------------------------------
 
