@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from pathlib import Path
+
 import pytest
 
-from audio.transcript import Word
+from audio.transcript import Transcript, Word
 from simulator.flow import cut_in_time, next_step
 from simulator.profile import Profile
 from simulator.scenario import ScenarioError, builtin_files, find_scenario, parse_scenario
-from simulator.session import Practice
+from simulator.session import Cue, Practice, Recording
+from simulator.settings import Settings
 from simulator.store import Store
 
 ME = Profile(name="Jordan Rivera", phone="(617) 555-0142", role="Data Analyst", company="Northwind")
@@ -178,3 +183,44 @@ def test_rambling_and_running_past_the_aim_each_cut_in() -> None:
     assert past is not None and (past.reason, past.at) == ("past_aim", 90.0)
     # Live, nothing fires before it has been heard.
     assert cut_in_time(step, sentences[:100], 50.0, ME) is None
+
+
+class _DeadMicrophone:
+    """A recorder whose device opens but delivers nothing, until stopped."""
+
+    def record(
+        self, out: Path, *, time_limit: float, stop: threading.Event, **_: object
+    ) -> Recording:
+        stop.wait(6.0)
+        return Recording(Path(str(out)), 0.0, 0, "device_stopped")
+
+
+class _Silent:
+    engine = "fake"
+    model_name = "fake"
+
+    def transcribe(self, audio: object, *, prompt: str | None = None) -> Transcript:
+        return Transcript.from_segments([], 0.0)
+
+
+def test_a_dead_input_is_told_within_five_seconds_what_to_fix() -> None:
+
+    cues: list[tuple[float, Cue]] = []
+    started = time.monotonic()
+    stop = threading.Event()
+
+    def heard(cue: Cue) -> None:
+        cues.append((time.monotonic() - started, cue))
+        stop.set()
+
+    practice = Practice(
+        find_scenario("long-anecdote"),
+        ME,
+        Store(),
+        settings=Settings(input_device="USB mic"),
+        transcriber=_Silent(),
+        recorder=_DeadMicrophone(),
+    )
+    practice.record_answer(0, stop, on_cue=heard)
+    ((_, cue),) = cues
+    assert cue.kind == "no_input" and "USB mic" in cue.text and "Settings" in cue.text

@@ -512,6 +512,10 @@ class PracticeScreen(MockcallScreen[None]):
         self._started_at = time.monotonic()
         self._ticker = self.set_interval(0.25, self._tick)
         self.record(self.step_index, self._stop, self._leave)
+        if app.settings.live_checklist:
+            ticks = self.practice.live_ticks(self.step_index, ())
+            if ticks:
+                self.query_one("#live-checks", Static).update(checklist_line(ticks))
 
     def _tick(self) -> None:
         elapsed = self.query_one("#elapsed", ElapsedTime)
