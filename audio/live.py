@@ -49,6 +49,21 @@ class Caption:
     """time.monotonic() when the caption was made."""
 
 
+def quick_words(transcriber: _Engine, audio: NDArray[np.float32], prompt: str | None) -> list[Word]:
+    """One quick pass over AUDIO: its words, timed from its start.
+
+    faster-whisper's transcriber offers a single decode pass (_decode) without the second pass
+    over stretches no word covers that its transcribe() makes for the final transcript: half the
+    work, and a word missed here is only missing from the screen for a moment. Other engines go
+    through transcribe().
+    """
+    single_pass = getattr(transcriber, "_decode", None)
+    if callable(single_pass):
+        segments: list[Segment] = single_pass(audio, prompt)
+        return [w for segment in segments for w in segment.words]
+    return list(transcriber.transcribe(audio, prompt=prompt).words)
+
+
 class LiveCaptioner:
     """Decodes the pending tail every EVERY_S on a background thread and reports a Caption."""
 
@@ -56,9 +71,9 @@ class LiveCaptioner:
     """Time between two provisional decodes."""
     MIN_NEW_S = 0.3
     """Decode again only once this much new audio has arrived."""
-    MAX_WINDOW_S = 8.0
+    MAX_WINDOW_S = 6.0
     """Longest stretch of audio one provisional decode looks at."""
-    KEEP_S = 3.0
+    KEEP_S = 2.0
     """When the window is cut, the last this-many seconds stay in it (words may still change)."""
 
     def __init__(
@@ -68,6 +83,7 @@ class LiveCaptioner:
         *,
         prompt: str | None = None,
         every: float = EVERY_S,
+        final_busy: Callable[[], bool] | None = None,
     ) -> None:
         """Start the background thread; feed() it 16 kHz blocks, add_final() the final segments."""
         self.transcriber = transcriber
@@ -78,6 +94,8 @@ class LiveCaptioner:
         """Primes each decode."""
         self.every = every
         """Seconds between decodes."""
+        self.final_busy = final_busy
+        """True while the final transcript's engine work runs: a caption then waits its turn."""
         self._cond = threading.Condition()
         self._blocks: list[NDArray[np.float32]] = []
         self._base = 0
@@ -110,11 +128,14 @@ class LiveCaptioner:
             self._window_start = max(self._window_start, self._final_until)
 
     def close(self) -> None:
-        """Stop decoding (the answer is over); returns once the thread is done."""
+        """Stop decoding (the answer is over); a decode in flight finishes on its own.
+
+        Not joined: the final transcript must not wait for a caption nobody will see (the engine
+        still finishes that one decode before the final tail, which is why windows are short).
+        """
         with self._cond:
             self._closing = True
             self._cond.notify_all()
-        self._thread.join()
 
     def _ready(self) -> bool:
         return self._closing or self._total - self._decoded_total >= self.MIN_NEW_S * SAMPLE_RATE
@@ -131,8 +152,15 @@ class LiveCaptioner:
                 with self._cond:
                     if self._cond.wait_for(lambda: self._closing, timeout=pause):
                         return
+            # The final transcript comes first: its chunks are what the results wait for.
+            while self.final_busy is not None and self.final_busy():
+                with self._cond:
+                    if self._cond.wait_for(lambda: self._closing, timeout=0.05):
+                        return
             last = time.monotonic()
             with self._cond:
+                if self._closing:
+                    return
                 start = self._window_start
                 total = self._total
                 first = max(0, int(start * SAMPLE_RATE) - self._base)
@@ -141,14 +169,14 @@ class LiveCaptioner:
             if audio is None or len(audio) < SAMPLE_RATE // 4:
                 continue
             try:
-                transcript = self.transcriber.transcribe(audio, prompt=self.prompt)
+                words = quick_words(self.transcriber, audio, self.prompt)
             except Exception:
                 # A failed provisional decode only costs the screen a refresh.
                 continue
-            window = [
-                Word(w.text, w.start + start, w.end + start, w.probability)
-                for w in transcript.words
-            ]
+            window = [Word(w.text, w.start + start, w.end + start, w.probability) for w in words]
+            with self._cond:
+                if self._closing:
+                    return
             self._publish(start, total, window)
 
     def _publish(self, start: float, total: int, window: list[Word]) -> None:
@@ -178,4 +206,4 @@ class LiveCaptioner:
         self.on_caption(caption)
 
 
-__all__ = ["Caption", "LiveCaptioner"]
+__all__ = ["Caption", "LiveCaptioner", "quick_words"]

@@ -205,7 +205,14 @@ class Practice:
             session_id, step_index, self.prompt_text(step_index), audio_path
         )
         incremental = IncrementalTranscriber(transcriber, prompt=self._prompt_for_asr())
-        live = _LiveAnswer(self, step_index, stop, on_caption=on_caption, on_cue=on_cue)
+        live = _LiveAnswer(
+            self,
+            step_index,
+            stop,
+            on_caption=on_caption,
+            on_cue=on_cue,
+            final_busy=lambda: incremental.busy,
+        )
 
         def on_audio(block: Any) -> None:
             finished = incremental.feed(block)
@@ -469,6 +476,7 @@ class _LiveAnswer:
         *,
         on_caption: CaptionCallback | None,
         on_cue: CueCallback | None,
+        final_busy: Callable[[], bool] | None = None,
     ) -> None:
         from audio.live import LiveCaptioner
 
@@ -500,7 +508,10 @@ class _LiveAnswer:
         transcriber = practice.transcriber
         if transcriber is not None and (on_caption is not None or needs_words):
             self._captioner = LiveCaptioner(
-                transcriber, self._caption, prompt=practice._prompt_for_asr()
+                transcriber,
+                self._caption,
+                prompt=practice._prompt_for_asr(),
+                final_busy=final_busy,
             )
         if cut_in is not None and practice.voice is not None:
             # Rendered now, so the line starts the moment it fires, not after synthesis.
