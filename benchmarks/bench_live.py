@@ -132,20 +132,14 @@ async def captions_run(samples: np.ndarray) -> tuple[list[float], float, int]:
     recorder = TimedRecorder(samples, incremental=True)
     app = _app(recorder, NotingVoice())
     drawn: list[tuple[float, list[Word]]] = []
-    finals: list[Word] = []
     original = PracticeScreen._render_live
 
     def logged(screen: PracticeScreen) -> None:
+        # Every redraw of the live box, finals and provisional words alike, goes through here.
         original(screen)
-        drawn.append((time.monotonic(), finals + list(screen._provisional)))
+        drawn.append((time.monotonic(), screen._final_words + screen._provisional))
 
-    def on_segment(screen: PracticeScreen, message: Any) -> None:
-        finals.extend(message.segment.words)
-        segment_handler(screen, message)
-
-    segment_handler = PracticeScreen._segment
     PracticeScreen._render_live = logged  # type: ignore[method-assign,assignment]
-    PracticeScreen._segment = on_segment  # type: ignore[method-assign,assignment]
     try:
         async with app.run_test(size=(100, 30)) as pilot:
             await app.workers.wait_for_complete()
@@ -158,7 +152,6 @@ async def captions_run(samples: np.ndarray) -> tuple[list[float], float, int]:
             await pilot.pause(0.2)
     finally:
         PracticeScreen._render_live = original  # type: ignore[method-assign]
-        PracticeScreen._segment = segment_handler  # type: ignore[method-assign]
     latencies: list[float] = []
     missed = 0
     for word in report.transcript.words:

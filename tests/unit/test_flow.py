@@ -224,3 +224,12 @@ def test_a_dead_input_is_told_within_five_seconds_what_to_fix() -> None:
     practice.record_answer(0, stop, on_cue=heard)
     ((_, cue),) = cues
     assert cue.kind == "no_input" and "USB mic" in cue.text and "Settings" in cue.text
+
+
+def test_the_readme_example_of_cut_ins_and_branches_validates() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Cut-ins and branches", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    scenario = parse_scenario(HEAD.replace("steps:\n", "") + example, "README.md")
+    assert [scenario.step_id(i) for i in range(3)] == ["background", "crisp", "curt"]
+    assert scenario.steps[0].cut_in is not None and scenario.steps[0].next is not None

@@ -143,6 +143,9 @@ class PracticeScreen(MockcallScreen[None]):
         self._reveal: Timer | None = None
         self._segments: list[str] = []
         self._provisional: list[Word] = []
+        """The caption's words after the final ones: shown dimmed, they may still change."""
+        self._final_words: list[Word] = []
+        """The final transcript's words so far."""
         self._final_until = 0.0
         self._leave: threading.Event | None = None
         self._quit_after_leave = False
@@ -248,6 +251,7 @@ class PracticeScreen(MockcallScreen[None]):
             Text(f"Tip: {step.note}", style="italic") if step.note else ""
         )
         self._segments = []
+        self._final_words = []
         self._provisional = []
         self._final_until = 0.0
         self._cue_held = False
@@ -390,6 +394,7 @@ class PracticeScreen(MockcallScreen[None]):
     def _segment(self, message: SegmentTranscribed) -> None:
         if self.phase in ("recording", "grading", "leaving"):
             self._segments.append(message.segment.text.strip())
+            self._final_words.extend(message.segment.words)
             self._final_until = max(self._final_until, message.segment.end)
             self._provisional = [w for w in self._provisional if w.start >= self._final_until]
             self._render_live()
