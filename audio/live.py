@@ -73,6 +73,8 @@ class LiveCaptioner:
     """Decode again only once this much new audio has arrived."""
     MAX_WINDOW_S = 6.0
     """Longest stretch of audio one provisional decode looks at."""
+    MAX_YIELD_S = 0.4
+    """Longest a caption waits for the final transcript's work before decoding anyway."""
     KEEP_S = 2.0
     """When the window is cut, the last this-many seconds stay in it (words may still change)."""
 
@@ -152,8 +154,12 @@ class LiveCaptioner:
                 with self._cond:
                     if self._cond.wait_for(lambda: self._closing, timeout=pause):
                         return
-            # The final transcript comes first: its chunks are what the results wait for.
-            while self.final_busy is not None and self.final_busy():
+            # The final transcript comes first (its chunks are what the results wait for), but
+            # only for a moment: its busy flag also covers scanning for pauses, which is often.
+            yield_until = time.monotonic() + self.MAX_YIELD_S
+            while (
+                self.final_busy is not None and self.final_busy() and time.monotonic() < yield_until
+            ):
                 with self._cond:
                     if self._cond.wait_for(lambda: self._closing, timeout=0.05):
                         return

@@ -123,8 +123,8 @@ def _app(recorder: Any, voice: Any) -> Any:
     )
 
 
-async def captions_run(samples: np.ndarray) -> tuple[list[float], float, int]:
-    """Per-word latencies to the screen, end of answer -> results, and words never drawn live."""
+async def captions_run(samples: np.ndarray) -> tuple[list[float], list[float], float, int]:
+    """Per-word latencies (same word; any word at that moment), to results, words not drawn."""
     from simulator.scenario import find_scenario
     from simulator.tui.screens.practice import PracticeScreen
     from simulator.tui.screens.results import ResultsScreen
@@ -153,10 +153,21 @@ async def captions_run(samples: np.ndarray) -> tuple[list[float], float, int]:
     finally:
         PracticeScreen._render_live = original  # type: ignore[method-assign]
     latencies: list[float] = []
+    covered: list[float] = []
     missed = 0
     for word in report.transcript.words:
         norm = normalize_word(word.text)
         spoken = recorder.started_at + word.end
+        # Looser: the screen shows some word for that moment of speech (spelt as it may be).
+        anything = next(
+            (
+                moment
+                for moment, words in drawn
+                if any(abs(w.start - word.start) < 1.0 for w in words)
+            ),
+            recorder.ended_at + to_results,
+        )
+        covered.append(max(0.0, anything - spoken))
         shown = next(
             (
                 moment
@@ -172,7 +183,7 @@ async def captions_run(samples: np.ndarray) -> tuple[list[float], float, int]:
             missed += 1
             shown = recorder.ended_at + to_results
         latencies.append(max(0.0, shown - spoken))
-    return latencies, to_results, missed
+    return latencies, covered, to_results, missed
 
 
 async def cut_in_run(samples: np.ndarray, *, timed: bool) -> tuple[float, float]:
@@ -241,20 +252,29 @@ def main() -> None:
     answer = speech(args.seconds, folder)
     rambling = ramble(folder, 25.0)
     words: list[float] = []
+    moments: list[float] = []
     results: list[float] = []
     missed = 0
     for _ in range(args.runs):
-        latencies, to_results, not_live = asyncio.run(captions_run(answer))
+        latencies, covered, to_results, not_live = asyncio.run(captions_run(answer))
         words += latencies
+        moments += covered
         results.append(to_results)
         missed += not_live
     cut_word = [asyncio.run(cut_in_run(rambling, timed=False)) for _ in range(args.runs)]
     cut_timed = [asyncio.run(cut_in_run(rambling, timed=True)) for _ in range(args.runs)]
-    print(f"cores: {os.cpu_count()}, answer {args.seconds:.0f} s, runs {args.runs}")
+    print(
+        f"cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}, "
+        f"answer {args.seconds:.0f} s, runs {args.runs}"
+    )
     print(
         f"speech -> partial on screen: median {statistics.median(words):.2f} s, "
         f"95th {_pct(words, 0.95):.2f} s, max {max(words):.2f} s over {len(words)} words "
         f"({missed} first drawn only after the answer)   targets <= 1.5 s / <= 3 s"
+    )
+    print(
+        f"  any word shown for that moment: median {statistics.median(moments):.2f} s, "
+        f"95th {_pct(moments, 0.95):.2f} s"
     )
     print(
         "cut-in on the fifth 'we': from the word "

@@ -95,6 +95,7 @@ async def test_a_rambling_answer_is_cut_off_over_the_live_recording(
             await until(pilot, lambda: visible(app, "cuts in"), timeout=60)
             assert visible(app, "That's the team again")
             await until(pilot, lambda: results_ready(app), timeout=60)
+            assert visible(app, "cut off at")
     finally:
         feeder.close()
     session = store.get_session(store.resolve_session("last"))
