@@ -243,11 +243,38 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def ab(seconds: float, runs: int) -> None:
+    """End of answer -> results with and without the provisional decodes, interleaved."""
+    import audio.live
+
+    answer = speech(seconds, Path(tempfile.mkdtemp(prefix="mockcall-bench-live-")))
+    real = audio.live.quick_words
+    on: list[float] = []
+    off: list[float] = []
+    for _ in range(runs):
+        audio.live.quick_words = real
+        on.append(asyncio.run(captions_run(answer))[2])
+        audio.live.quick_words = lambda *_args: []  # the captioner runs but decodes nothing
+        off.append(asyncio.run(captions_run(answer))[2])
+    audio.live.quick_words = real
+    print(f"cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}, answer {seconds:.0f} s")
+    print("end of answer -> results, captions on:  " + ", ".join(f"{v:.2f}" for v in on) + " s")
+    print("end of answer -> results, captions off: " + ", ".join(f"{v:.2f}" for v in off) + " s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument(
+        "--ab",
+        action="store_true",
+        help="only end of answer -> results, alternating captions on and off (no decode)",
+    )
     args = parser.parse_args()
+    if args.ab:
+        ab(args.seconds, args.runs)
+        return
     folder = Path(tempfile.mkdtemp(prefix="mockcall-bench-live-"))
     answer = speech(args.seconds, folder)
     rambling = ramble(folder, 25.0)
