@@ -113,8 +113,8 @@ class PracticeScreen(MockcallScreen[None]):
         # Ctrl so it works from inside the answer box, where a plain t is typed.
         Binding("ctrl+t", "speak_instead", "Speak instead", priority=True),
         Binding("escape", "abandon", "Abandon"),
-        Binding("y", "confirm_leave", "Leave", show=False),
-        Binding("n", "cancel_leave", "Keep recording", show=False),
+        Binding("y", "confirm_leave", "Leave take"),
+        Binding("n", "cancel_leave", "Keep recording"),
     ]
     HELP = (
         "The interviewer's line is shown while it is spoken. Recording starts after it (after "
@@ -229,6 +229,7 @@ class PracticeScreen(MockcallScreen[None]):
         if action == "type_instead":
             return not self.typed and self.phase not in (
                 "recording",
+                "leaving",
                 "grading",
                 "abandoning",
                 "results",
@@ -256,7 +257,7 @@ class PracticeScreen(MockcallScreen[None]):
         self._final_until = 0.0
         self._cue_held = False
         self.query_one("#live-text", Static).update("")
-        self.query_one("#practice-cue", Static).update("")
+        self._show_cue(None)
         self.query_one("#live-checks", Static).update("")
         self.query_one("#level", LevelMeter).level = 0.0
         elapsed = self.query_one("#elapsed", ElapsedTime)
@@ -421,13 +422,12 @@ class PracticeScreen(MockcallScreen[None]):
     @on(CueHeard)
     def _cue(self, message: CueHeard) -> None:
         cue = message.cue
-        line = self.query_one("#practice-cue", Static)
         if cue.kind == "cut_in":
             who = self.scenario.persona.name
-            line.update(Text(f"{who} cuts in: “{cue.text}”", style="bold red"))
+            self._show_cue(Text(f"{who} cuts in: “{cue.text}”", style="bold red"))
             self._cue_held = True
         else:
-            line.update(Text(cue.text, style="bold yellow"))
+            self._show_cue(Text(cue.text, style="bold yellow"))
             self._cue_held = True
             self.notify(cue.text, title="I can't hear you", severity="warning", markup=False)
 
@@ -528,7 +528,13 @@ class PracticeScreen(MockcallScreen[None]):
         elapsed.elapsed = min(seconds, self.step.time_limit)
         cue = time_cue(seconds, answer_target(self.step), self.step.time_limit)
         if cue and not self._cue_held:
-            self.query_one("#practice-cue", Static).update(Text(cue, style="bold yellow"))
+            self._show_cue(Text(cue, style="bold yellow"))
+
+    def _show_cue(self, text: Text | None) -> None:
+        """The interviewer's or the clock's cue under the timer; no line at all when none."""
+        line = self.query_one("#practice-cue", Static)
+        line.update(text or "")
+        line.display = text is not None
 
     def _stop_clock(self) -> None:
         if self._ticker is not None:
