@@ -6,7 +6,7 @@ from __future__ import annotations
 from simulator.checks import contact as contact
 from simulator.checks import delivery as delivery
 from simulator.checks import language as language
-from simulator.checks import ownership as ownership
+from simulator.checks import we_count as we_count
 from simulator.checks.base import CheckContext, CheckDef, CheckResult, Span, Status
 from simulator.checks.registry import REGISTRY
 

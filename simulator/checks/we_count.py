@@ -1,4 +1,5 @@
-"""Ownership: an answer about what you did says "I", not "we" over and over."""
+"""speaks_for_self: an answer about what you did does not say "we" over and over (a count, so a
+cut-in can fire on it; owns_answer, where it exists, judges who acted clause by clause)."""
 
 from __future__ import annotations
 
