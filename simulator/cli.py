@@ -219,7 +219,9 @@ def _check_answer_count(scenario: Scenario, count: int) -> None:
         raise UserError(
             f"{scenario.id} has {len(scenario.steps)} step(s) but {count} answers were given"
         )
-    if 0 < count < len(scenario.steps):
+    # A scenario with branches takes a path through its steps: fewer answers may be all of it.
+    branches = any(step.next is not None for step in scenario.steps)
+    if 0 < count < len(scenario.steps) and not branches:
         _out(
             f"mockcall: note: {count} of {len(scenario.steps)} steps answered; "
             "the session counts as incomplete",
@@ -289,8 +291,14 @@ def _check_into(
             _recover(store)
         practice = Practice(scenario, profile, store, settings=load_settings())
         practice.notify = lambda note: _out(f"mockcall: note: {note}", err=True)
-        for index, text in enumerate(answers):
+        # Branches choose the next step from each answer; the files are used along the path.
+        index: int | None = 0
+        for used, text in enumerate(answers):
+            if index is None:
+                _note_unused(len(answers) - used)
+                break
             practice.answer_text(index, text)
+            index = practice.advance() if used + 1 < len(answers) else None
         report = practice.finish()
     _emit_report(report, as_json)
     if database is None and report.session_id is not None:
@@ -300,6 +308,13 @@ def _check_into(
             file=sys.stderr,
         )
     return 0
+
+
+def _note_unused(count: int) -> None:
+    print(
+        f"mockcall: note: the conversation ended; {count} answer(s) left over were not used",
+        file=sys.stderr,
+    )
 
 
 def _make_transcriber(engine: str, model: str | None) -> Any:
@@ -341,9 +356,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         recorder=None if answers else MicrophoneRecorder(settings),
     )
     practice.notify = lambda note: _out(f"mockcall: note: {note}", err=True)
-    steps = range(len(answers)) if answers else range(len(scenario.steps))
     try:
-        for index in steps:
+        index: int | None = 0
+        used = 0
+        # Branches choose the next step from each answer; with answer files, the files are
+        # used in order along the path the conversation takes.
+        while index is not None:
+            if answers and used >= len(answers):
+                break
             stop = threading.Event()
             if not args.json:
                 _out(
@@ -352,9 +372,19 @@ def cmd_run(args: argparse.Namespace) -> int:
                 )
             practice.speak(index, stop)
             if answers:
-                practice.answer_audio(index, clips[index])
+                report = practice.answer_audio(index, clips[used])
+                used += 1
+                if report.interrupted_at is not None and not args.json:
+                    cut_in = scenario.steps[index].cut_in
+                    line = cut_in.render(profile) if cut_in else ""
+                    print(f"    cut off at {report.interrupted_at:.1f} s: {line}", file=sys.stderr)
             else:
                 _record_step(practice, index, stop, quiet=args.json)
+            if answers and used >= len(answers):
+                break
+            index = practice.advance()
+        if answers and used < len(answers):
+            _note_unused(len(answers) - used)
     except KeyboardInterrupt:
         practice.abandon()
         return _interrupted(practice)
@@ -475,7 +505,12 @@ def _record_step(practice: Any, index: int, stop: threading.Event, *, quiet: boo
 
     if sys.stdin.isatty():
         threading.Thread(target=wait_for_enter, daemon=True).start()
-    report = practice.record_answer(index, stop)
+
+    def show_cue(cue: Any) -> None:
+        # Said while recording: a cut-in, or "I can't hear you" with what to fix.
+        print(f"    {practice.scenario.persona.name}: {cue.text}", file=sys.stderr)
+
+    report = practice.record_answer(index, stop, on_cue=show_cue)
     if not report.transcript.text and not quiet:
         _out("    no speech detected", err=True)
 

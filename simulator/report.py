@@ -33,6 +33,12 @@ class StepReport:
     """The take's WAV file, None for typed answers."""
     take_id: int | None = None
     """The take's id in the history store, once saved."""
+    step_id: str = ""
+    """The step's id in the scenario (`step-N` for a step without one)."""
+    interrupted_at: float | None = None
+    """Seconds into the answer at which the interviewer cut in, None when they let you finish."""
+    left: bool = False
+    """True for a take the user left while recording: kept, but never graded."""
 
     @property
     def passed(self) -> bool:
@@ -43,6 +49,8 @@ class StepReport:
         """The step in the CLI's JSON report shape."""
         return {
             "index": self.index,
+            "step_id": self.step_id,
+            "interrupted_at": self.interrupted_at,
             "transcript": self.transcript.text,
             "checks": [_check_json(r) for r in self.results],
         }
@@ -78,10 +86,16 @@ class SessionReport:
     """How many steps the scenario has (0: as many as were answered)."""
     scenario_kind: str = ""
     """The scenario's kind (voicemail, interview, …), which names the headline."""
+    reached_end: bool | None = None
+    """True when the conversation ran to its end (None: judge by the number of steps)."""
+    path: tuple[str, ...] = ()
+    """The step ids in the order the conversation took them."""
 
     @property
     def complete(self) -> bool:
-        """True when every step of the scenario was answered."""
+        """True when the conversation ran to its end (every step, for a scenario without branches)."""
+        if self.reached_end is not None:
+            return self.reached_end
         return len(self.steps) >= self.total_steps
 
     @property
@@ -96,6 +110,7 @@ class SessionReport:
             "passed": self.passed,
             "complete": self.complete,
             "steps": [s.to_json() for s in self.steps],
+            "path": list(self.path or (s.step_id for s in self.steps)),
         }
         if self.session_id is not None:
             out["session"] = self.session_id
@@ -189,9 +204,13 @@ def render_text(report: SessionReport) -> str:
         lines[0] += f"   [session {report.session_id}]"
     top = headline((r for s in report.steps for r in s.results), report.scenario_kind)
     lines += [top.must_line, top.advice_line]
+    if report.path:
+        lines.append(f"Path: {' → '.join(report.path)}")
     for step in report.steps:
         lines.append("")
         lines.append(f"Step {step.index + 1}: {step.prompt}")
+        if step.interrupted_at is not None:
+            lines.append(f"  Cut off at {step.interrupted_at:.1f} s")
         said = step.transcript.text or "(no speech detected)"
         lines.append(f"  You said: {said}")
         for r in step.results:

@@ -144,9 +144,109 @@ def _parse_check_item(item: Any) -> Any:
     return {"id": check_id, "params": params, **inner, **outer}
 
 
+END = "end"
+"""The branch target that ends the session."""
+
+
+class CutIn(_Model):
+    """When the interviewer interrupts an answer, and what they say; the first trigger wins."""
+
+    say: str = Field(min_length=1)
+    """The interruption, spoken over the answer; may use PLACEHOLDERS."""
+    after_seconds: float | None = Field(default=None, gt=0, le=1800)
+    """Cut in this many seconds into the answer."""
+    past_aim: bool = False
+    """Cut in once the answer runs past the step's aim (within_time's max_seconds)."""
+    rambling_words: int | None = Field(default=None, ge=5, le=1000)
+    """Cut in when this many words run on without a sentence ending (., ? or !)."""
+    on_check: CheckSpec | None = None
+    """Cut in as soon as this check fails on what has been said so far (e.g. too many "we")."""
+    grace: float = Field(default=1.0, ge=0, le=10)
+    """Seconds the recording goes on after the interruption has been said, then it stops."""
+
+    @field_validator("on_check", mode="before")
+    @classmethod
+    def _expand_check(cls, value: Any) -> Any:
+        return _parse_check_item(value)
+
+    @field_validator("say")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        return _check_placeholders(value)
+
+    @model_validator(mode="after")
+    def _has_trigger(self) -> CutIn:
+        if (
+            self.after_seconds is None
+            and not self.past_aim
+            and self.rambling_words is None
+            and self.on_check is None
+        ):
+            raise ValueError("needs a trigger: after_seconds, past_aim, rambling_words or on_check")
+        return self
+
+    def render(self, profile: Profile | None = None) -> str:
+        """The interruption with the profile filled in."""
+        return _render(self.say, profile)
+
+
+class Branch(_Model):
+    """Where the conversation goes after a step, from how the answer did."""
+
+    check: str | None = None
+    """The check whose result decides (one of the step's checks or a general check)."""
+    on_pass: str | None = None
+    """The step id to go to when the check passes (or is skipped); None: the following step."""
+    on_fail: str | None = None
+    """The step id to go to when the check fails; None: the following step."""
+    on_interrupted: str | None = None
+    """The step id to go to when the interviewer cut the answer off (checked first)."""
+    goto: str | None = None
+    """The step id to go to whatever happened (instead of a check); "end" ends the session."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Branch:
+        if self.goto is not None and (self.check or self.on_pass or self.on_fail):
+            raise ValueError("goto cannot be combined with check, on_pass or on_fail")
+        if (self.on_pass or self.on_fail) and self.check is None:
+            raise ValueError("on_pass and on_fail need a check to decide between them")
+        if self.check is not None and not (self.on_pass or self.on_fail):
+            raise ValueError("a check needs on_pass or on_fail to say where to go")
+        return self
+
+    def targets(self) -> list[tuple[str, str]]:
+        """(field, target) for every step id this branch can lead to."""
+        named = [
+            ("goto", self.goto),
+            ("on_pass", self.on_pass),
+            ("on_fail", self.on_fail),
+            ("on_interrupted", self.on_interrupted),
+        ]
+        return [(field, target) for field, target in named if target is not None]
+
+
+def _parse_next(value: Any) -> Any:
+    """`next: press` is short for `next: {goto: press}`."""
+    return {"goto": value} if isinstance(value, str) else value
+
+
+def _check_placeholders(value: str) -> str:
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(value) if f is not None]
+    except ValueError:
+        raise ValueError("unbalanced { or } (write {{ and }} for literal braces)") from None
+    for name in fields:
+        if name not in PLACEHOLDERS:
+            known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+            raise ValueError(f"unknown placeholder {{{name}}} (use {known})")
+    return value
+
+
 class Step(_Model):
     """One prompt from the interviewer and the answer it expects."""
 
+    id: str | None = Field(default=None, pattern=_ID_PATTERN, max_length=64)
+    """A name other steps' branches can go to; None: `step-N` (1-based), not a branch target."""
     prompt: str = Field(min_length=1)
     """What the interviewer says (for a voicemail, the greeting); may use PLACEHOLDERS."""
     kind: Literal["question", "voicemail"] = "question"
@@ -159,6 +259,10 @@ class Step(_Model):
     """The checks for this answer, beyond the general ones."""
     note: str = ""
     """A hint shown to the user before answering."""
+    cut_in: CutIn | None = None
+    """When and how the interviewer interrupts this answer; None: they let you finish."""
+    next: Branch | None = None
+    """Where to go after this step; None: the following step in the file (or the end)."""
 
     @field_validator("prompt", "note")
     @classmethod
@@ -170,18 +274,15 @@ class Step(_Model):
     def _expand_checks(cls, value: Any) -> Any:
         return [_parse_check_item(v) for v in value] if isinstance(value, list) else value
 
+    @field_validator("next", mode="before")
+    @classmethod
+    def _expand_next(cls, value: Any) -> Any:
+        return _parse_next(value)
+
     @field_validator("prompt")
     @classmethod
     def _known_placeholders(cls, value: str) -> str:
-        try:
-            fields = [f for _, f, _, _ in string.Formatter().parse(value) if f is not None]
-        except ValueError:
-            raise ValueError("unbalanced { or } (write {{ and }} for literal braces)") from None
-        for name in fields:
-            if name not in PLACEHOLDERS:
-                known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-                raise ValueError(f"unknown placeholder {{{name}}} (use {known})")
-        return value
+        return _check_placeholders(value)
 
     @model_validator(mode="after")
     def _limits_fit(self) -> Step:
@@ -258,6 +359,42 @@ class Scenario(_Model):
     def _shown_description(cls, value: str) -> str:
         return terminal_safe(value)
 
+    @model_validator(mode="after")
+    def _branches_lead_somewhere(self) -> Scenario:
+        problems = _flow_problems(self)
+        if problems:
+            raise _ChecksInvalid(problems)
+        return self
+
+    def step_id(self, index: int) -> str:
+        """The step's id, or `step-N` (1-based) for a step without one."""
+        return self.steps[index].id or f"step-{index + 1}"
+
+    def step_index(self, step_id: str) -> int:
+        """The index of the step with this id (ValueError when there is none)."""
+        for index in range(len(self.steps)):
+            if self.step_id(index) == step_id:
+                return index
+        raise ValueError(f"no step {step_id!r}")
+
+    def successors(self, index: int) -> list[int | None]:
+        """Every step the conversation can go to after step INDEX (None: the end)."""
+        step = self.steps[index]
+        following: int | None = index + 1 if index + 1 < len(self.steps) else None
+        if step.next is None:
+            return [following]
+        if step.next.goto is not None:
+            return [self._target(step.next.goto)]
+        out: list[int | None] = []
+        for target in (step.next.on_pass, step.next.on_fail):
+            out.append(following if target is None else self._target(target))
+        if step.next.on_interrupted is not None:
+            out.append(self._target(step.next.on_interrupted))
+        return out
+
+    def _target(self, target: str) -> int | None:
+        return None if target == END else self.step_index(target)
+
     @field_validator("general_checks", mode="before")
     @classmethod
     def _known_general_checks(cls, value: Any) -> Any:
@@ -311,6 +448,75 @@ def _shown(value: str) -> str:
 
 def _or(words: Iterable[str]) -> str:
     return " or ".join(repr(w) for w in words)
+
+
+def _flow_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
+    """Unknown targets, unknown deciding checks, duplicate ids, unreachable steps, endless loops."""
+    from simulator.checks import GENERAL_CHECK_IDS
+
+    problems: list[tuple[Loc, str]] = []
+    ids = [scenario.step_id(i) for i in range(len(scenario.steps))]
+    for i, step_id in enumerate(ids):
+        if step_id in ids[:i] or step_id == END:
+            problems.append((("steps", i, "id"), f"{step_id!r} is already a step id"))
+    known = set(ids) | {END}
+    for i, step in enumerate(scenario.steps):
+        if step.next is None:
+            continue
+        for field, target in step.next.targets():
+            if target not in known:
+                hint = _suggest(target, known)
+                problems.append((("steps", i, "next", field), f"unknown step {target!r}{hint}"))
+        check = step.next.check
+        deciding = {spec.id for spec in step.checks} | {
+            c for c in GENERAL_CHECK_IDS if scenario.general_params(c) is not None
+        }
+        if check is not None and check not in deciding:
+            problems.append(
+                (
+                    ("steps", i, "next", "check"),
+                    f"{check!r} is not one of this step's checks{_suggest(check, deciding)}",
+                )
+            )
+        if step.next.on_interrupted is not None and step.cut_in is None:
+            problems.append(
+                (("steps", i, "next", "on_interrupted"), "this step has no cut_in to interrupt")
+            )
+    if problems:
+        return problems
+    # The flow is a graph from the first step: every step must be reachable, and from every
+    # step some path must reach the end, or a loop would never let the session finish.
+    reachable: set[int] = set()
+    todo = [0]
+    while todo:
+        index = todo.pop()
+        if index in reachable:
+            continue
+        reachable.add(index)
+        todo.extend(n for n in scenario.successors(index) if n is not None)
+    ends: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for index in range(len(scenario.steps)):
+            if index not in ends and any(
+                n is None or n in ends for n in scenario.successors(index)
+            ):
+                ends.add(index)
+                changed = True
+    for index in range(len(scenario.steps)):
+        if index not in reachable:
+            problems.append(
+                (("steps", index), f"unreachable: no step's next leads to {ids[index]!r}")
+            )
+        elif index not in ends:
+            problems.append(
+                (
+                    ("steps", index, "next"),
+                    "loops forever: no path from this step reaches the end",
+                )
+            )
+    return problems
 
 
 def _suggest(word: str, known: Iterable[str]) -> str:

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from audio.prosody import Prosody
 from audio.transcript import Segment, Transcript
 from simulator.checks.base import CheckResult
 from simulator.errors import UserError
+from simulator.flow import MAX_VISITS, cut_in_time, cut_off, next_step
 from simulator.grading import grade_step
 from simulator.profile import Profile
 from simulator.report import SessionReport, StepReport
@@ -25,9 +27,37 @@ from simulator.scenario import Persona, Scenario
 from simulator.settings import Settings
 from simulator.store import HistoryBusy, Store
 
+if TYPE_CHECKING:
+    from audio.live import Caption
+
 LevelCallback = Callable[[float], None]
 """Receives the input's peak level as a linear 0..1 value, about 20 times a second."""
 SegmentCallback = Callable[[Segment], None]
+CaptionCallback = Callable[["Caption"], None]
+"""Receives the live caption (final words, then provisional ones) about once a second."""
+CueCallback = Callable[["Cue"], None]
+"""Receives what the interviewer does or says during an answer (a cut-in, "I can't hear you")."""
+
+LIVE_CHECKS = frozenset(
+    ("says_name", "says_phone", "says_email", "mentions_role", "keywords", "repeats_contact")
+)
+"""The must-haves the live checklist ticks as they are said."""
+HEARING_CHECK_S = 4.0
+"""An input still silent (or delivering nothing) this long into an answer gets a cue."""
+SILENT_PEAK = 0.003
+"""A peak below this (about -50 dBFS) is a muted or dead microphone, not a quiet room."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Something the interviewer does during an answer."""
+
+    kind: str
+    """cut_in (they interrupt), cant_hear (silent input) or no_input (nothing arrives)."""
+    text: str
+    """What they say, or what to fix."""
+    at: float
+    """Seconds into the answer."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +128,6 @@ class Practice:
         self.voice = voice
         self.recorder = recorder
         self.session_id: int | None = None
-        self._latest: dict[int, StepReport] = {}
         # The newest take begun for each step: an older one (set aside by a retake) that
         # finishes later never replaces its result.
         self._newest: dict[int, int] = {}
@@ -107,6 +136,11 @@ class Practice:
         """Notes for the user given while no other notify callback was set."""
         self.notify: Callable[[str], None] = self.notices.append
         """Receives one-line notes for the user (a report kept aside while the history was busy)."""
+        self._done: list[StepReport] = []
+        """The answered steps the conversation has moved on from, in the order taken."""
+        self._current: StepReport | None = None
+        """The latest take of the step being answered (a retake replaces it)."""
+        self._visits: dict[int, int] = {}
 
     # -- the interviewer -------------------------------------------------------------------
 
@@ -177,8 +211,17 @@ class Practice:
         *,
         on_level: LevelCallback | None = None,
         on_segment: SegmentCallback | None = None,
+        on_caption: CaptionCallback | None = None,
+        on_cue: CueCallback | None = None,
+        leave: threading.Event | None = None,
     ) -> StepReport:
-        """Record from the microphone while transcribing incrementally; grade and save the take."""
+        """Record from the microphone while transcribing incrementally; grade and save the take.
+
+        While recording, live captions go to ON_CAPTION, the step's cut-in is spoken over the
+        recording when it fires (the take keeps recording until the line is said, plus its
+        grace), and a silent or dead input gets a "can't hear you" cue. When LEAVE is set
+        (with STOP), the take is kept but marked as left and not graded.
+        """
         from audio.transcribe import IncrementalTranscriber
 
         if self.recorder is None:
@@ -189,20 +232,46 @@ class Practice:
         audio_path = self.store.recording_path(session_id, step_index)
         take_id = self._begin_take(session_id, step_index, audio_path)
         incremental = IncrementalTranscriber(transcriber, prompt=self._prompt_for_asr())
+        live = _LiveAnswer(
+            self,
+            step_index,
+            stop,
+            on_caption=on_caption,
+            on_cue=on_cue,
+            final_busy=lambda: incremental.busy,
+        )
 
         def on_audio(block: Any) -> None:
-            for segment in incremental.feed(block):
+            finished = incremental.feed(block)
+            live.feed(block, finished)
+            for segment in finished:
                 if on_segment is not None:
                     on_segment(segment)
 
         try:
-            recording = self.recorder.record(
-                audio_path,
-                time_limit=step.time_limit,
-                stop=stop,
-                on_level=on_level,
-                on_audio=on_audio,
-            )
+            try:
+                recording = self.recorder.record(
+                    audio_path,
+                    time_limit=step.time_limit,
+                    stop=stop,
+                    on_level=on_level,
+                    on_audio=on_audio,
+                )
+            finally:
+                live.close()
+            if leave is not None and leave.is_set():
+                incremental.cancel()
+                self.store.leave_take(take_id, recording.duration)
+                return StepReport(
+                    index=step_index,
+                    prompt=self.prompt_text(step_index),
+                    transcript=Transcript("", (), True, recording.duration),
+                    results=(),
+                    audio_path=recording.path,
+                    take_id=take_id,
+                    step_id=self.scenario.step_id(step_index),
+                    left=True,
+                )
             if self._newest.get(step_index) != take_id or take_id in self._set_aside:
                 # A retake began while this one was recording: it is set aside, untranscribed.
                 incremental.cancel()
@@ -222,7 +291,11 @@ class Practice:
             self.store.abandon_take(take_id)
             raise
         prosody = _measure_file(recording.path)
-        return self._grade_and_save(step_index, take_id, transcript, recording, prosody)
+        if live.cut_in_at is not None:
+            recording = Recording(recording.path, recording.duration, recording.overflows, "cut_in")
+        return self._grade_and_save(
+            step_index, take_id, transcript, recording, prosody, interrupted_at=live.cut_in_at
+        )
 
     def _begin_take(self, session_id: int, step_index: int, audio_path: Path | None) -> int:
         take_id = self.store.begin_take(
@@ -235,7 +308,7 @@ class Practice:
         """A retake of STEP_INDEX is starting: the take being recorded for it stops being
         transcribed once its recording ends, and its audio is kept as an interrupted take."""
         current = self._newest.get(step_index)
-        if current is not None and current not in {r.take_id for r in self._latest.values()}:
+        if current is not None and current not in {r.take_id for r in self.answered}:
             self._set_aside.add(current)
 
     def answer_file(self, step_index: int, path: Path) -> StepReport:
@@ -266,7 +339,25 @@ class Practice:
             raise
         recording = Recording(audio_path, len(samples) / 16000, 0, "file")
         prosody = _measure(samples)
-        return self._grade_and_save(step_index, take_id, transcript, recording, prosody)
+        # The interviewer judges the file on its own timeline, as they would a live answer, and
+        # a cut-in ends the answer there: what comes after it was never heard.
+        decision = cut_in_time(
+            self.scenario.steps[step_index],
+            transcript.words,
+            transcript.duration or recording.duration,
+            self.profile,
+        )
+        if decision is not None:
+            transcript = cut_off(transcript, decision.at)
+            recording = Recording(audio_path, decision.at, 0, "cut_in")
+        return self._grade_and_save(
+            step_index,
+            take_id,
+            transcript,
+            recording,
+            prosody,
+            interrupted_at=decision.at if decision else None,
+        )
 
     def answer_text(self, step_index: int, text: str) -> StepReport:
         """Take a typed answer, grade and save it (timing checks are skipped)."""
@@ -283,6 +374,8 @@ class Practice:
         transcript: Transcript,
         recording: Recording | None,
         prosody: Prosody | None = None,
+        *,
+        interrupted_at: float | None = None,
     ) -> StepReport:
         results = grade_step(
             self.scenario,
@@ -318,11 +411,17 @@ class Practice:
             results=results,
             audio_path=recording.path if recording else None,
             take_id=take_id,
+            step_id=self.scenario.step_id(step_index),
+            interrupted_at=interrupted_at,
         )
-        # The latest attempt's result stands, whichever attempt finishes last.
-        current = self._latest.get(step_index)
-        if current is None or current.take_id is None or current.take_id <= take_id:
-            self._latest[step_index] = report
+        current = self._current
+        if current is not None and current.index == step_index and (current.take_id or 0) > take_id:
+            # The latest attempt's result stands, whichever attempt finishes last.
+            return report
+        if self._current is not None and self._current.index != step_index:
+            # Answering another step without advance() (the CLI's linear runs): move on.
+            self._done.append(self._current)
+        self._current = report
         return report
 
     def _listen_back(self, result: CheckResult, step_index: int) -> CheckResult:
@@ -333,11 +432,79 @@ class Practice:
         command = f"mockcall play {self.session_id} --step {step_index + 1} --at {at}"
         return replace(result, tip=f"Listen back: {command}. {result.tip}".strip())
 
+    # -- live feedback -----------------------------------------------------------------------
+
+    def live_ticks(self, step_index: int, words: tuple[Any, ...]) -> tuple[tuple[str, bool], ...]:
+        """The step's must-have checks (name, number, role…) on the words heard so far."""
+        from simulator.checks import REGISTRY, CheckContext
+        from simulator.flow import prefix_transcript
+
+        step = self.scenario.steps[step_index]
+        specs = [s for s in step.checks if s.id in LIVE_CHECKS and not s.optional]
+        if not specs:
+            return ()
+        ctx = CheckContext(
+            prefix_transcript(words, len(words)),
+            self.profile,
+            step.time_limit,
+            step.render_prompt(self.profile),
+            self.scenario.kind,
+        )
+        out: list[tuple[str, bool]] = []
+        for spec in specs:
+            check = REGISTRY[spec.id]
+            result = check.func(ctx, check.params.model_validate(spec.params))
+            out.append((result.label or check.label, result.status == "pass"))
+        return tuple(out)
+
+    # -- the path ----------------------------------------------------------------------------
+
+    def next_index(self) -> int | None:
+        """The step the conversation goes to after the current answer (None: it is over)."""
+        if self._current is None:
+            return 0 if not self._done else None
+        report = self._current
+        visits = self._visits.get(report.index, 0) + 1
+        if visits >= MAX_VISITS and self._loops_back(report):
+            return None
+        return next_step(
+            self.scenario,
+            report.index,
+            report.results,
+            interrupted=report.interrupted_at is not None,
+        )
+
+    def _loops_back(self, report: StepReport) -> bool:
+        target = next_step(
+            self.scenario,
+            report.index,
+            report.results,
+            interrupted=report.interrupted_at is not None,
+        )
+        return target is not None and self._visits.get(target, 0) + 1 >= MAX_VISITS
+
+    def advance(self) -> int | None:
+        """Move on from the current answer; return the next step's index (None: the end)."""
+        following = self.next_index()
+        if self._current is not None:
+            self._visits[self._current.index] = self._visits.get(self._current.index, 0) + 1
+            self._done.append(self._current)
+            self._current = None
+        return following
+
+    @property
+    def answered(self) -> list[StepReport]:
+        """Every answer the conversation has taken so far, in order."""
+        return self._done + ([self._current] if self._current is not None else [])
+
     # -- the end -----------------------------------------------------------------------------
 
     def finish(self) -> SessionReport:
-        """Close the session: the latest take of each answered step makes the report."""
-        steps = tuple(self._latest[i] for i in sorted(self._latest))
+        """Close the session: the latest take of each answered step, in the order taken."""
+        steps = tuple(self.answered)
+        ended = bool(steps) and (
+            self.next_index() is None if self._current is not None else self._ended_after_done()
+        )
         report = SessionReport(
             self.scenario.id,
             self.scenario.title,
@@ -345,6 +512,8 @@ class Practice:
             self.session_id,
             len(self.scenario.steps),
             self.scenario.kind,
+            reached_end=ended,
+            path=tuple(s.step_id for s in steps),
         )
         if self.session_id is not None:
             try:
@@ -357,9 +526,18 @@ class Practice:
                 )
         return report
 
+    def _ended_after_done(self) -> bool:
+        last = self._done[-1]
+        return (
+            next_step(
+                self.scenario, last.index, last.results, interrupted=last.interrupted_at is not None
+            )
+            is None
+        )
+
     def abandon(self) -> None:
         """Mark the session abandoned (its saved takes are kept)."""
-        if self.session_id is not None and not self._latest:
+        if self.session_id is not None and not self.answered:
             self.store.abandon_session(self.session_id)
         elif self.session_id is not None:
             self.finish()
@@ -397,8 +575,186 @@ def _measure_file(path: Path) -> Prosody | None:
 
 __all__ = [
     "AnswerRecorder",
+    "Cue",
     "AnswerTranscriber",
     "Practice",
     "PromptVoice",
     "Recording",
 ]
+
+
+class _LiveAnswer:
+    """The interviewer listening to a live answer: captions, the cut-in, the hearing check.
+
+    feed() runs in the recorder's writer thread, so it only does cheap bookkeeping; decoding
+    runs on the LiveCaptioner's thread and the cut-in is spoken on a thread of its own.
+    """
+
+    def __init__(
+        self,
+        practice: Practice,
+        step_index: int,
+        stop: threading.Event,
+        *,
+        on_caption: CaptionCallback | None,
+        on_cue: CueCallback | None,
+        final_busy: Callable[[], bool] | None = None,
+    ) -> None:
+        from audio.live import LiveCaptioner
+
+        self.practice = practice
+        self.step = practice.scenario.steps[step_index]
+        self.stop = stop
+        self.on_caption = on_caption
+        self.on_cue = on_cue
+        self.cut_in_at: float | None = None
+        """Where the cut-in fired on the answer's timeline, once it has."""
+        self.fired_wall: float | None = None
+        """time.monotonic() when the cut-in was decided (for the latency benchmark)."""
+        self.voice_started: float | None = None
+        """time.monotonic() when the cut-in started playing."""
+        self._lock = threading.Lock()
+        self._samples = 0
+        self._loud = False
+        self._started = time.monotonic()
+        self._heard_cue = False
+        self._words: tuple[Any, ...] = ()
+        self._voice_stop = threading.Event()
+        self._voice_thread: threading.Thread | None = None
+        self._prepared: Any = None
+        cut_in = self.step.cut_in
+        needs_words = cut_in is not None and (
+            cut_in.rambling_words is not None or cut_in.on_check is not None
+        )
+        self._captioner: LiveCaptioner | None = None
+        transcriber = practice.transcriber
+        if transcriber is not None and (on_caption is not None or needs_words):
+            self._captioner = LiveCaptioner(
+                transcriber,
+                self._caption,
+                prompt=practice._prompt_for_asr(),
+                final_busy=final_busy,
+            )
+        if cut_in is not None and practice.voice is not None:
+            # Rendered now, so the line starts the moment it fires, not after synthesis.
+            threading.Thread(target=self._prepare, name="cut-in-render", daemon=True).start()
+        self._watchdog = threading.Thread(target=self._watch_input, name="hearing", daemon=True)
+        self._watchdog.start()
+
+    @property
+    def heard(self) -> float:
+        """Seconds of audio recorded so far."""
+        with self._lock:
+            return self._samples / 16000
+
+    def feed(self, block: Any, finished: list[Segment]) -> None:
+        """A recorded block (and any final segments it completed)."""
+        import numpy as np
+
+        samples = np.asarray(block).reshape(-1)
+        with self._lock:
+            self._samples += len(samples)
+            if len(samples) and float(np.max(np.abs(samples))) >= SILENT_PEAK:
+                self._loud = True
+        if self._captioner is not None:
+            if finished:
+                self._captioner.add_final(finished)
+            self._captioner.feed(samples)
+        self._consider(self._words)
+
+    def close(self) -> None:
+        """The recording is over: stop decoding, let a cut-in finish its line."""
+        if self._captioner is not None:
+            self._captioner.close()
+        thread = self._voice_thread
+        if thread is not None:
+            thread.join(30)
+
+    # -- captions and the cut-in -----------------------------------------------------------
+
+    def _caption(self, caption: Caption) -> None:
+        self._words = caption.words
+        if self.on_caption is not None:
+            self.on_caption(caption)
+        self._consider(caption.words)
+
+    def _consider(self, words: tuple[Any, ...]) -> None:
+        if self.step.cut_in is None or self.cut_in_at is not None or self.stop.is_set():
+            return
+        decision = cut_in_time(self.step, words, self.heard, self.practice.profile)
+        if decision is None:
+            return
+        with self._lock:
+            if self.cut_in_at is not None:
+                return
+            self.cut_in_at = decision.at
+            self.fired_wall = time.monotonic()
+        text = self.step.cut_in.render(self.practice.profile)
+        if self.on_cue is not None:
+            self.on_cue(Cue("cut_in", text, decision.at))
+        self._voice_thread = threading.Thread(
+            target=self._say, args=(text,), name="cut-in", daemon=True
+        )
+        self._voice_thread.start()
+
+    def _prepare(self) -> None:
+        assert self.step.cut_in is not None
+        prepare = getattr(self.practice.voice, "prepare", None)
+        if prepare is not None:
+            try:
+                self._prepared = prepare(
+                    self.step.cut_in.render(self.practice.profile), self.practice.scenario.persona
+                )
+            except Exception:
+                self._prepared = None  # spoken the slow way when it fires
+
+    def _say(self, text: str) -> None:
+        """Speak the cut-in over the recording, then end the take after its grace."""
+        assert self.step.cut_in is not None
+        voice = self.practice.voice
+        try:
+            self.voice_started = time.monotonic()
+            if self._prepared is not None:
+                self._prepared.play(self._voice_stop)
+            elif voice is not None:
+                voice.speak(
+                    text, self.practice.scenario.persona, voicemail=False, stop=self._voice_stop
+                )
+        except Exception:
+            pass  # no speaker: the line is on screen, and the answer still ends
+        finally:
+            self.stop.wait(self.step.cut_in.grace)
+            self.stop.set()
+
+    # -- the hearing check -----------------------------------------------------------------
+
+    def _watch_input(self) -> None:
+        """Say "I can't hear you" once, early, when the input is silent or nothing arrives."""
+        while not self.stop.wait(0.2):
+            elapsed = time.monotonic() - self._started
+            with self._lock:
+                heard, loud = self._samples / 16000, self._loud
+            if loud:
+                return
+            if heard >= HEARING_CHECK_S:
+                self._hearing_cue("cant_hear", heard)
+                return
+            if elapsed >= HEARING_CHECK_S and heard < 1.0:
+                self._hearing_cue("no_input", heard)
+                return
+
+    def _hearing_cue(self, kind: str, at: float) -> None:
+        device = self.practice.settings.input_device or "the system default input"
+        if kind == "no_input":
+            text = (
+                f"I can't hear you: no sound is arriving from the microphone ({device}). "
+                "Check it is plugged in, or choose another input in Settings "
+                "(mockcall devices lists them)."
+            )
+        else:
+            text = (
+                f"I can't hear you: the microphone ({device}) is silent. Check it is not muted "
+                "and its input level is up, or choose another input in Settings."
+            )
+        if self.on_cue is not None:
+            self.on_cue(Cue(kind, text, at))

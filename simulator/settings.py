@@ -48,6 +48,10 @@ class Settings:
     """Default bound for the first_word_latency check."""
     tour_seen: bool = False
     """True once the app's first-run tour was finished or skipped, so it is not shown again."""
+    show_script: bool = True
+    """Show the interviewer's line on screen; off, the drill is by ear as a real call is."""
+    live_checklist: bool = True
+    """While answering, tick the step's must-haves (name, number…) as they are heard."""
 
     def general_check_defaults(self) -> dict[str, dict[str, Any]]:
         """Threshold parameters for the general checks, before a scenario's own overrides."""

@@ -1111,6 +1111,16 @@ class Store:
                 (int(passed), _iso(self._clock()), session_id),
             )
 
+    def leave_take(self, take_id: int, duration: float | None) -> None:
+        """A take the user left while recording: kept (audio and all) as abandoned, never graded."""
+        with self._locked(write=True) as conn:
+            self._take_status(conn, take_id)
+            conn.execute(
+                "UPDATE takes SET status = 'abandoned', ended_by = 'left', duration = ?"
+                " WHERE id = ? AND status = 'recording'",
+                (duration, take_id),
+            )
+
     def finish_session(self, session_id: int, passed: bool) -> None:
         """Mark a session finished with its verdict."""
         with self._locked(write=True) as conn:

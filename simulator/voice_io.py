@@ -66,6 +66,36 @@ class SystemPromptVoice:
             if not stop.is_set():
                 play_file(wav, device=_device(self.settings.output_device), stop=stop)
 
+    def prepare(self, text: str, persona: Persona) -> PreparedLine:
+        """Render a line to play later without delay (the interviewer cutting in)."""
+        return prepare_line(self, text, persona)
+
+
+class PreparedLine:
+    """A line rendered ahead of time, so it can start the moment it is needed (a cut-in)."""
+
+    def __init__(self, wav: Path, folder: tempfile.TemporaryDirectory[str], device: str) -> None:
+        self.wav = wav
+        """The rendered line."""
+        self._folder = folder
+        self._device = device
+
+    def play(self, stop: threading.Event) -> None:
+        """Play it (concurrently with any recording); return when done or when STOP is set."""
+        from audio.playback import play_file
+
+        try:
+            play_file(self.wav, device=_device(self._device), stop=stop)
+        finally:
+            self._folder.cleanup()
+
+
+def prepare_line(voice: SystemPromptVoice, text: str, persona: Persona) -> PreparedLine:
+    """Render TEXT in the persona's voice now, to play later."""
+    folder = tempfile.TemporaryDirectory(prefix="mockcall-cut-in-")
+    wav = voice.render(text, persona, voicemail=False, out=Path(folder.name) / "line.wav")
+    return PreparedLine(wav, folder, voice.settings.output_device)
+
 
 class MicrophoneRecorder:
     """Records answers from the configured input device, stopping on silence or the time limit."""

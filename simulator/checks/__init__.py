@@ -10,6 +10,7 @@ from simulator.checks import contact as contact
 from simulator.checks import language as language
 from simulator.checks import ownership as ownership
 from simulator.checks import coaching as coaching
+from simulator.checks import we_count as we_count
 
 # isort: on
 from simulator.checks.base import CheckContext, CheckDef, CheckResult, Span, Status

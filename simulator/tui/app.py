@@ -213,6 +213,16 @@ class MockcallApp(App[None]):
                 self.model_status = "failed"
             self.notify(problem_text(event.worker), severity="error", timeout=12, markup=False)
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q: while an answer is being recorded, ask first (a take you leave is kept)."""
+        from simulator.tui.screens.practice import PracticeScreen
+
+        screen = self.screen
+        if isinstance(screen, PracticeScreen) and screen.is_recording:
+            screen.ask_to_leave(then_quit=True)
+            return
+        await super().action_quit()
+
     def action_help(self) -> None:
         """Show the keys for the screen in view."""
         from simulator.tui.screens.help import HelpScreen

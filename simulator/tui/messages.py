@@ -8,10 +8,11 @@ from pathlib import Path
 from textual.message import Message
 
 from audio.devices import DeviceInfo
+from audio.live import Caption
 from audio.transcript import Segment
 from audio.tts import VoiceInfo
 from simulator.report import StepReport
-from simulator.session import AnswerTranscriber
+from simulator.session import AnswerTranscriber, Cue
 
 
 @dataclass
@@ -48,6 +49,28 @@ class SegmentTranscribed(Message):
 
     segment: Segment
     """The words heard, timed from the start of the answer."""
+
+
+@dataclass
+class CaptionUpdated(Message):
+    """The live caption changed: final words, then provisional ones; only the newest matters."""
+
+    caption: Caption
+    """What to show of the answer so far."""
+    ticks: tuple[tuple[str, bool], ...] = ()
+    """The step's must-haves (label, said yet) on the caption, for the live checklist."""
+
+    def can_replace(self, message: Message) -> bool:
+        """Coalesce: a newer caption holds everything an older one did."""
+        return isinstance(message, CaptionUpdated)
+
+
+@dataclass
+class CueHeard(Message):
+    """The interviewer reacted during the answer: a cut-in, or "I can't hear you"."""
+
+    cue: Cue
+    """What they said, and when."""
 
 
 @dataclass

@@ -169,12 +169,19 @@ async def test_retake_mid_answer_and_escape_keep_every_take(
         await pilot.press("r")
         await until(pilot, lambda: recorder.takes == 3)
         await until(pilot, lambda: getattr(app.screen, "phase", "") == "recording")
+        # Esc while recording asks first; the take left is kept but never graded.
         await pilot.press("escape")
+        await until(pilot, lambda: visible(app, "Leave this take?"))
+        assert getattr(app.screen, "phase", "") == "leaving"
+        await pilot.press("y")
         await until(pilot, lambda: len(app.screen_stack) == 1)
         await app.workers.wait_for_complete()
-    await until_saved(app, takes=3)
+    # The two retaken ones were graded; the one left is kept without a grade.
+    await until_saved(app, takes=2)
     (session,) = app.store.list_sessions()
     assert session.status == "finished"
+    left = app.store.takes_for_step(session.id, 0)[-1]
+    assert (left.status, left.ended_by, left.results) == ("abandoned", "left", ())
 
 
 async def until_saved(app: MockcallApp, takes: int) -> None:

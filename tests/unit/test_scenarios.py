@@ -204,7 +204,7 @@ BROKEN: list[tuple[str, str, str, str, int | None]] = [
         "unknown field",
         _with_steps("  - prompt: Hi\n    timelimit: 30\n    time_limit: 30\n"),
         "steps[0].timelimit",
-        "unknown field (known: prompt, kind, pause_before, time_limit, checks, note)",
+        "unknown field (known: id, prompt, kind, pause_before, time_limit, checks, note, cut_in, next)",
         7,
     ),
     (
@@ -513,9 +513,18 @@ MODEL_ANSWERS: dict[tuple[str, int], str] = {
         "operations team."
     ),
     ("wrong-foot-restart", 1): (
-        "You're right, I rambled. I'm sorry, let me try that again, the short version."
+        "A year from now I'd want to own the forecasting for the whole region, and to have cut "
+        "late deliveries again, with the team using my models every week."
     ),
     ("wrong-foot-restart", 2): (
+        "You're right, I rambled. I'm sorry, let me try that again, the short version."
+    ),
+    ("wrong-foot-restart", 3): (
+        "Day to day I build the forecasts our operations team plans with. Last year my model cut "
+        "late deliveries by twelve percent. I want to do that at a bigger scale, which is what "
+        "this team does."
+    ),
+    ("wrong-foot-restart", 4): (
         "Day to day I build the forecasts our operations team plans with. Last year my model cut "
         "late deliveries by twelve percent. I want to do that at a bigger scale, which is what "
         "this team does."
@@ -529,6 +538,10 @@ MODEL_ANSWERS: dict[tuple[str, int], str] = {
         "weeks are not a problem for me. How often does that come up?"
     ),
     ("inappropriate-question", 2): (
+        "I'd rather keep that side of things private. What I can say is that travel and launch "
+        "weeks work for me. How many trips a quarter would it be?"
+    ),
+    ("inappropriate-question", 3): (
         "I'd prefer not to get into age, but I'm confident my experience fits the role. Could you "
         "tell me more about the team?"
     ),
@@ -558,12 +571,14 @@ MODEL_ANSWERS: dict[tuple[str, int], str] = {
     ),
     ("recruiter-debrief", 0): (
         "Hi Sam, it's Jordan Rivera. I just finished my interview for the Senior Data Analyst role."
+        " I'm on 617-555-0142."
     ),
-    ("recruiter-debrief", 1): (
+    ("recruiter-debrief", 1): "Sure, it's 617-555-0142. That's 617-555-0142.",
+    ("recruiter-debrief", 2): (
         "Honestly, not well. I arrived fifteen minutes late, and that's on me, I misjudged the "
         "traffic and should have left earlier. It threw me off for the first half."
     ),
-    ("recruiter-debrief", 2): (
+    ("recruiter-debrief", 3): (
         "Please tell them I'm still very interested, and that I'd welcome the chance to show them "
         "a better version of me."
     ),
@@ -605,7 +620,7 @@ WEAK_ANSWERS: list[tuple[str, int, str, set[str]]] = [
     ),
     (
         "wrong-foot-restart",
-        1,
+        2,
         "As I was saying, after the merger we started again on the project from scratch.",
         {"recovery_line"},
     ),
@@ -617,7 +632,7 @@ WEAK_ANSWERS: list[tuple[str, int, str, set[str]]] = [
     ),
     (
         "inappropriate-question",
-        2,
+        3,
         "I'm forty-two, but I feel much younger than that.",
         {"declines_personal_question"},
     ),
@@ -635,7 +650,7 @@ WEAK_ANSWERS: list[tuple[str, int, str, set[str]]] = [
     ),
     (
         "recruiter-debrief",
-        1,
+        2,
         "It was awful, the interviewer was rude and the questions were completely unfair.",
         {"takes_responsibility"},
     ),

@@ -15,12 +15,15 @@ from textual.timer import Timer
 from textual.widgets import Button, Footer, Static, TextArea
 from textual.worker import Worker, get_current_worker
 
-from audio.transcript import Segment
+from audio.live import Caption
+from audio.transcript import Segment, Word
 from simulator.report import SessionReport, StepReport
 from simulator.scenario import Scenario, Step
-from simulator.session import Practice
+from simulator.session import Cue, Practice
 from simulator.tui.messages import (
     AnswerGraded,
+    CaptionUpdated,
+    CueHeard,
     LevelChanged,
     SegmentTranscribed,
     SpeechFinished,
@@ -39,6 +42,7 @@ PHASE_TEXT: dict[str, str] = {
     "grading": "Checking your answer…",
     "typing": "Type your answer, then Ctrl+S (or the Submit button).",
     "abandoning": "Stopping…",
+    "leaving": "Leave this take? (it is kept, marked as left, and not graded)",
     "results": "",
 }
 """The status line for each phase of a step."""
@@ -55,10 +59,34 @@ def session_saved_line(report: SessionReport) -> str:
 
 def answer_target(step: Step) -> float:
     """The longest answer the step's time check accepts: its max_seconds, else the step's limit."""
-    for spec in step.checks:
-        if spec.id == "within_time" and spec.params.get("max_seconds"):
-            return float(spec.params["max_seconds"])
-    return step.time_limit
+    from simulator.flow import answer_aim
+
+    return answer_aim(step)
+
+
+WRAP_UP_S = 30.0
+"""The "30 s left" cue comes this long before the recording stops."""
+HIDDEN_SCRIPT = "(The interviewer's line is hidden: listen, as on a real call. Settings shows it.)"
+"""What the prompt box says when the script is hidden."""
+
+
+def time_cue(elapsed: float, aim: float, limit: float) -> str:
+    """The clock's cue at ELAPSED seconds: past the aim, 30 s left, or the limit reached."""
+    if elapsed >= limit:
+        return "Let me stop you there: that's the time."
+    if limit > WRAP_UP_S * 1.5 and elapsed >= limit - WRAP_UP_S:
+        return f"{int(limit - elapsed) + 1} s left: wrap up."
+    if elapsed >= aim and aim < limit:
+        return f"Past the {int(aim)} s aim: come to your point."
+    return ""
+
+
+def checklist_line(ticks: tuple[tuple[str, bool], ...]) -> Text:
+    """`Must-haves: ✔ Name said   · Callback number said` for the live checklist."""
+    line = Text("Must-haves: ", style="bold")
+    for label, done in ticks:
+        line.append(f"{'✔' if done else '·'} {label}   ", style="green" if done else "dim")
+    return line
 
 
 def step_heading(scenario: Scenario, index: int) -> Text:
@@ -85,12 +113,16 @@ class PracticeScreen(MockcallScreen[None]):
         # Ctrl so it works from inside the answer box, where a plain t is typed.
         Binding("ctrl+t", "speak_instead", "Speak instead", priority=True),
         Binding("escape", "abandon", "Abandon"),
+        Binding("y", "confirm_leave", "Leave take"),
+        Binding("n", "cancel_leave", "Keep recording"),
     ]
     HELP = (
         "The interviewer's line is shown while it is spoken. Recording starts after it (after "
         "the beep for a voicemail). **Space** starts or stops recording, **r** starts the step "
         "over, **t** switches to typing (**Ctrl+T** back to speaking), **Ctrl+S** submits a "
-        "typed answer, **Esc** abandons the session (takes already saved are kept)."
+        "typed answer, **Esc** abandons the session (takes already saved are kept). While you "
+        "record, **Esc** or **Ctrl+Q** asks first: a take you leave is kept but not graded. "
+        "The interviewer may cut in if you ramble or run long."
     )
 
     def __init__(self, scenario: Scenario, *, typed: bool = False) -> None:
@@ -110,6 +142,14 @@ class PracticeScreen(MockcallScreen[None]):
         self._ticker: Timer | None = None
         self._reveal: Timer | None = None
         self._segments: list[str] = []
+        self._provisional: list[Word] = []
+        """The caption's words after the final ones: shown dimmed, they may still change."""
+        self._final_words: list[Word] = []
+        """The final transcript's words so far."""
+        self._final_until = 0.0
+        self._leave: threading.Event | None = None
+        self._quit_after_leave = False
+        self._cue_held = False
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -124,6 +164,8 @@ class PracticeScreen(MockcallScreen[None]):
             with Horizontal(id="meter-row"):
                 yield LevelMeter(id="level")
                 yield ElapsedTime(id="elapsed")
+            yield Static(id="practice-cue")
+            yield Static(id="live-checks")
             with VerticalScroll(id="live-box"):
                 yield Static(id="live-text")
         with Vertical(id="typed-pane"):
@@ -187,6 +229,7 @@ class PracticeScreen(MockcallScreen[None]):
         if action == "type_instead":
             return not self.typed and self.phase not in (
                 "recording",
+                "leaving",
                 "grading",
                 "abandoning",
                 "results",
@@ -194,7 +237,9 @@ class PracticeScreen(MockcallScreen[None]):
         if action == "speak_instead":
             return self.typed and self.phase == "typing" and self.mockcall.recorder is not None
         if action == "retake":
-            return self.phase not in ("abandoning", "results")
+            return self.phase not in ("abandoning", "results", "leaving")
+        if action in ("confirm_leave", "cancel_leave"):
+            return self.phase == "leaving"
         return True
 
     def begin_step(self, index: int) -> None:
@@ -207,10 +252,17 @@ class PracticeScreen(MockcallScreen[None]):
             Text(f"Tip: {step.note}", style="italic") if step.note else ""
         )
         self._segments = []
+        self._final_words = []
+        self._provisional = []
+        self._final_until = 0.0
+        self._cue_held = False
         self.query_one("#live-text", Static).update("")
+        self._show_cue(None)
+        self.query_one("#live-checks", Static).update("")
         self.query_one("#level", LevelMeter).level = 0.0
         elapsed = self.query_one("#elapsed", ElapsedTime)
         elapsed.limit = step.time_limit
+        elapsed.aim = answer_target(step)
         elapsed.elapsed = 0.0
         self.query_one("#typed-answer", TextArea).text = ""
         self._show_prompt()
@@ -241,6 +293,9 @@ class PracticeScreen(MockcallScreen[None]):
 
     def _show_prompt(self) -> None:
         assert self.practice is not None
+        if not self.mockcall.settings.show_script:
+            self.query_one("#prompt-text", Static).update(Text(HIDDEN_SCRIPT, style="dim italic"))
+            return
         text = Text(self.practice.prompt_text(self.step_index))
         if self.step.kind == "voicemail":
             text.append("\n[beep]", style="bold")
@@ -273,7 +328,7 @@ class PracticeScreen(MockcallScreen[None]):
         group="record",
         description="record your answer",
     )
-    def record(self, step_index: int, stop: threading.Event) -> None:
+    def record(self, step_index: int, stop: threading.Event, leave: threading.Event) -> None:
         """Record and transcribe as it comes in, then check and save the take."""
         assert self.practice is not None
 
@@ -283,8 +338,25 @@ class PracticeScreen(MockcallScreen[None]):
         def relay_segment(segment: Segment) -> None:
             self.post_message(SegmentTranscribed(segment))
 
-        report = self.practice.record_answer(
-            step_index, stop, on_level=relay_level, on_segment=relay_segment
+        practice = self.practice
+        checklist = self.mockcall.settings.live_checklist
+
+        def relay_caption(caption: Caption) -> None:
+            # Checked here, on the caption thread: the UI thread only draws the ticks.
+            ticks = practice.live_ticks(step_index, caption.words) if checklist else ()
+            self.post_message(CaptionUpdated(caption, ticks))
+
+        def relay_cue(cue: Cue) -> None:
+            self.post_message(CueHeard(cue))
+
+        report = practice.record_answer(
+            step_index,
+            stop,
+            on_level=relay_level,
+            on_segment=relay_segment,
+            on_caption=relay_caption,
+            on_cue=relay_cue,
+            leave=leave,
         )
         if not get_current_worker().is_cancelled:
             self.post_message(AnswerGraded(report))
@@ -321,14 +393,56 @@ class PracticeScreen(MockcallScreen[None]):
 
     @on(SegmentTranscribed)
     def _segment(self, message: SegmentTranscribed) -> None:
-        if self.phase in ("recording", "grading"):
+        if self.phase in ("recording", "grading", "leaving"):
             self._segments.append(message.segment.text.strip())
-            self.query_one("#live-text", Static).update(" ".join(s for s in self._segments if s))
-            self.query_one("#live-box", VerticalScroll).scroll_end(animate=False)
+            self._final_words.extend(message.segment.words)
+            self._final_until = max(self._final_until, message.segment.end)
+            self._provisional = [w for w in self._provisional if w.start >= self._final_until]
+            self._render_live()
+
+    @on(CaptionUpdated)
+    def _caption(self, message: CaptionUpdated) -> None:
+        if self.phase not in ("recording", "grading", "leaving"):
+            return
+        words = message.caption.words[message.caption.final_words :]
+        self._provisional = [w for w in words if w.start >= self._final_until]
+        self._render_live()
+        if message.ticks:
+            self.query_one("#live-checks", Static).update(checklist_line(message.ticks))
+
+    def _render_live(self) -> None:
+        """Final words as they are, then the provisional ones (they may still change)."""
+        text = Text(" ".join(s for s in self._segments if s))
+        provisional = " ".join(w.text.strip() for w in self._provisional if w.text.strip())
+        if provisional:
+            text.append((" " if text.plain else "") + provisional, style="italic dim")
+        self.query_one("#live-text", Static).update(text)
+        self.query_one("#live-box", VerticalScroll).scroll_end(animate=False)
+
+    @on(CueHeard)
+    def _cue(self, message: CueHeard) -> None:
+        cue = message.cue
+        if cue.kind == "cut_in":
+            who = self.scenario.persona.name
+            self._show_cue(Text(f"{who} cuts in: “{cue.text}”", style="bold red"))
+            self._cue_held = True
+        else:
+            self._show_cue(Text(cue.text, style="bold yellow"))
+            self._cue_held = True
+            self.notify(cue.text, title="I can't hear you", severity="warning", markup=False)
 
     @on(AnswerGraded)
     def _graded(self, message: AnswerGraded) -> None:
         self._stop_clock()
+        if message.report.left:
+            self.notify("You left the take: it is kept in Review, marked as left, not graded.")
+            if self._quit_after_leave:
+                if self.practice is not None:
+                    self.practice.abandon()
+                self.app.exit()
+                return
+            self._close(abandon=True)
+            return
         if self.phase == "abandoning":
             self._close(abandon=True)
             return
@@ -344,10 +458,15 @@ class PracticeScreen(MockcallScreen[None]):
     def _after_results(self, choice: str | None) -> None:
         if choice == "retake":
             self.begin_step(self.step_index)
-        elif choice == "next" and not self._is_last_step():
-            self.begin_step(self.step_index + 1)
-        else:
-            self._close(abandon=False)
+            return
+        assert self.practice is not None
+        if choice == "next":
+            # The scenario's branches choose what comes next from this answer.
+            following = self.practice.advance()
+            if following is not None:
+                self.begin_step(following)
+                return
+        self._close(abandon=False)
 
     def job_failed(self, worker: Worker[Any]) -> None:
         """A failed job falls back to a state the user can act from."""
@@ -392,15 +511,30 @@ class PracticeScreen(MockcallScreen[None]):
             return
         self.practice.with_transcriber(app.transcriber)
         self._stop = threading.Event()
+        self._leave = threading.Event()
         self._set_prompt_hidden(False)
         self.set_phase("recording")
         self._started_at = time.monotonic()
         self._ticker = self.set_interval(0.25, self._tick)
-        self.record(self.step_index, self._stop)
+        self.record(self.step_index, self._stop, self._leave)
+        if app.settings.live_checklist:
+            ticks = self.practice.live_ticks(self.step_index, ())
+            if ticks:
+                self.query_one("#live-checks", Static).update(checklist_line(ticks))
 
     def _tick(self) -> None:
         elapsed = self.query_one("#elapsed", ElapsedTime)
-        elapsed.elapsed = min(time.monotonic() - self._started_at, self.step.time_limit)
+        seconds = time.monotonic() - self._started_at
+        elapsed.elapsed = min(seconds, self.step.time_limit)
+        cue = time_cue(seconds, answer_target(self.step), self.step.time_limit)
+        if cue and not self._cue_held:
+            self._show_cue(Text(cue, style="bold yellow"))
+
+    def _show_cue(self, text: Text | None) -> None:
+        """The interviewer's or the clock's cue under the timer; no line at all when none."""
+        line = self.query_one("#practice-cue", Static)
+        line.update(text or "")
+        line.display = text is not None
 
     def _stop_clock(self) -> None:
         if self._ticker is not None:
@@ -465,8 +599,14 @@ class PracticeScreen(MockcallScreen[None]):
         self.begin_step(self.step_index)
 
     def action_abandon(self) -> None:
-        """Esc: leave the session; takes already saved are kept, a recording in flight is too."""
-        if self.phase in ("recording", "grading") and self._stop is not None:
+        """Esc: leave the session; while recording it asks first (the take is kept, not graded)."""
+        if self.phase == "recording":
+            self.ask_to_leave()
+            return
+        if self.phase == "leaving":
+            self.action_cancel_leave()
+            return
+        if self.phase == "grading" and self._stop is not None:
             self._stop.set()
             self.set_phase("abandoning")
             return
@@ -474,6 +614,42 @@ class PracticeScreen(MockcallScreen[None]):
             return
         self._cancel_jobs()
         self._close(abandon=True)
+
+    @property
+    def is_recording(self) -> bool:
+        """True while an answer is being recorded (leaving it asks first)."""
+        return self.phase in ("recording", "leaving")
+
+    def ask_to_leave(self, *, then_quit: bool = False) -> None:
+        """Esc or Ctrl+Q while recording: ask before leaving; recording goes on meanwhile."""
+        if self.phase == "leaving" and then_quit:
+            # Ctrl+Q twice: the answer to the question is yes.
+            self._quit_after_leave = True
+            self.action_confirm_leave()
+            return
+        self._quit_after_leave = then_quit
+        self.set_phase("leaving")
+        self.query_one("#practice-status", Static).update(
+            Text(
+                "Leave this take? y: leave (it is kept, marked as left, not graded) · "
+                "n: keep recording",
+                style="bold yellow",
+            )
+        )
+
+    def action_confirm_leave(self) -> None:
+        """y: leave the take; it is kept and marked as left."""
+        if self.phase != "leaving" or self._stop is None or self._leave is None:
+            return
+        self._leave.set()
+        self._stop.set()
+        self.set_phase("abandoning")
+
+    def action_cancel_leave(self) -> None:
+        """n (or Esc again): keep recording."""
+        if self.phase == "leaving":
+            self._quit_after_leave = False
+            self.set_phase("recording")
 
     def _cancel_jobs(self) -> None:
         if self._stop is not None:
@@ -485,6 +661,8 @@ class PracticeScreen(MockcallScreen[None]):
         self.workers.cancel_group(self, "record")
 
     def _is_last_step(self) -> bool:
+        if self.practice is not None and self.practice.answered:
+            return self.practice.next_index() is None
         return self.step_index + 1 >= len(self.scenario.steps)
 
     def _close(self, *, abandon: bool) -> None:

@@ -28,6 +28,8 @@ def verdict_line(scenario: Scenario, report: StepReport) -> Text:
     else:
         out.append("✘ Needs work", style="bold red")
     out.append(f" · {summary(report.results)}")
+    if report.interrupted_at is not None:
+        out.append(f" · cut off at {report.interrupted_at:.0f} s", style="yellow")
     return out
 
 

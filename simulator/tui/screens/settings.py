@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 from textual.worker import Worker
 
 from audio.devices import DeviceInfo
@@ -48,6 +48,11 @@ NUMBER_FIELDS: tuple[tuple[str, str, Literal["integer", "number"]], ...] = (
     ("first_word_seconds", "Start within (s)", "number"),
 )
 """The threshold settings: field, label and input type."""
+TOGGLE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("show_script", "Show the interviewer's line on screen (off: listen only)"),
+    ("live_checklist", "Tick the must-haves live while answering"),
+)
+"""The on/off practice settings: field and label."""
 
 
 def device_options(
@@ -156,6 +161,9 @@ class SettingsScreen(FormScreen[Settings | None]):
                 )
                 yield Label("Model")
                 yield FieldInput(s.model, placeholder="bundled tiny.en", id="model", compact=True)
+            yield Static("Practice", classes="settings-section")
+            for name, label in TOGGLE_FIELDS:
+                yield Checkbox(label, getattr(s, name), id=name, compact=True)
             yield Static("Thresholds", classes="settings-section")
             with Grid(classes="settings-grid"):
                 for name, label, kind in NUMBER_FIELDS:
@@ -184,6 +192,9 @@ class SettingsScreen(FormScreen[Settings | None]):
         for field in fields(Settings):
             current = getattr(self.mockcall.settings, field.name)
             if isinstance(current, bool):
+                toggles = self.query(f"#{field.name}").results(Checkbox)
+                for toggle in toggles:
+                    values[field.name] = toggle.value
                 continue  # the app's own flags (tour_seen) have no field in the form
             widget = self.query_one(f"#{field.name}")
             raw = widget.value if isinstance(widget, Input | Select) else None

@@ -44,11 +44,14 @@ class ElapsedTime(Widget):
     """Seconds recorded so far."""
     limit: reactive[float] = reactive(60.0)
     """The step's time limit in seconds."""
+    aim: reactive[float] = reactive(0.0)
+    """The answer's aim in seconds (the time check's bound); past it the timer is amber. 0: none."""
 
     def watch_elapsed(self) -> None:
-        """Recolour as the limit approaches."""
+        """Recolour as the aim and then the limit approach."""
         share = self.elapsed / self.limit if self.limit else 0.0
-        self.set_class(AMBER_FRACTION <= share < RED_FRACTION, "-amber")
+        past_aim = bool(self.aim) and self.elapsed >= self.aim
+        self.set_class((past_aim or AMBER_FRACTION <= share) and share < RED_FRACTION, "-amber")
         self.set_class(share >= RED_FRACTION, "-red")
 
     def render(self) -> Text:
