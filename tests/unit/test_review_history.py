@@ -22,7 +22,7 @@ from simulator.checks.base import CheckResult
 from simulator.errors import UserError
 from simulator.export import session_markdown
 from simulator.progress import must_have_tracks
-from simulator.store import Store
+from simulator.store import Store, process_started
 from tests.unit.test_store import write_wav
 
 PROFILE = """[profile]
@@ -308,7 +308,10 @@ def test_last_means_the_latest_session_with_an_answer(store: Store) -> None:
 def test_a_session_being_recorded_elsewhere_is_not_deleted(store: Store) -> None:
     session = add(store, [(spoken(ANSWER), NAILED, True)], finish=False)
     with store._locked(write=True) as conn:  # as if `mockcall run` in another process owned it
-        conn.execute("UPDATE sessions SET owner_pid = 1 WHERE id = ?", (session,))
+        conn.execute(
+            "UPDATE sessions SET owner_pid = 1, owner_started = ? WHERE id = ?",
+            (process_started(1), session),
+        )
     with pytest.raises(UserError, match="still being recorded by another mockcall"):
         store.delete_session(session)
     assert store.get_session(session).takes
