@@ -48,6 +48,9 @@ def star_parts(doc: Doc) -> dict[str, list[Hit]]:
                 continue
             (results if hit.start >= acted else before).append(hit)
         results += [h for h in before if _told_first(told, h, acted)]
+        # "We ended up with a unanimous vote, after weeks… The team was split, so I…": a
+        # landing marker is the outcome wherever it is told.
+        results += [h for h in RULES.find(doc, "landing") if h.start < acted]
     results = sorted(results + RULES.find(doc, "change"), key=lambda h: h.start)
     situation = RULES.find(doc, "situation")
     if not situation and actions:
@@ -63,6 +66,8 @@ def _is_action(clause: Clause) -> bool:
         if clause.verb == "did":
             return clause.rest[:1] in {("a",), ("an",), ("the",)}  # "I did an audit"
         # "I was working at…", "I had a client…": the scene, not a deed.
+        if "_".join((clause.verb, *clause.rest[:1])) in _PHRASAL_DEEDS:
+            return True  # "I worked through them": a stative verb made a deed by its particle
         return clause.verb not in _STATIVE | _BE | {"had"} and clause.rest[:1] != ("not",)
     # "We migrated to a new CRM" may be the company; "my manager and I", "the two of us" is
     # the speaker acting.
@@ -82,7 +87,9 @@ def _is_outcome(clause: Clause) -> bool:
         return False
     if clause.subject is Subject.WE:
         if clause.verb == "had":
-            return clause.rest[:1] == ("to",)  # "we had to roll back"; "we had two roles" is scene
+            # "we had to roll back", "we had no uncovered shifts" (a problem gone); "we had two
+            # roles" is scene
+            return clause.rest[:1] in {("to",), *((w,) for w in _ABSENCE)}
         if clause.verb in _BE:
             return _changed(clause)  # "we were back online"; "we were a small team" is scene
         return clause.verb in _WE_OUTCOME or clause.tense is not Tense.PAST
@@ -91,9 +98,20 @@ def _is_outcome(clause: Clause) -> bool:
     if clause.verb in _EFFORT and clause.subject_words[-1] not in _THINGS:
         return False  # "everyone pitched in" is effort; "everything worked again" is not
     # "It was close", "that was hard": a verdict on the story, not an outcome of it.
-    if clause.subject_words[-1] in _VERDICT_SUBJECTS and clause.verb in _BE:
+    if clause.subject_words[-1] in _VERDICT_SUBJECTS and (
+        clause.verb in _BE or _feeling_verdict(clause)
+    ):
         return False
     return clause.verb not in _BE or _changed(clause)
+
+
+def _feeling_verdict(clause: Clause) -> bool:
+    """ "It meant a lot", "that felt great": what the story meant to the speaker, not an outcome
+    ("that meant nobody waited" still is one)."""
+    if clause.verb == "felt":
+        return True
+    said = " ".join(clause.rest)
+    return clause.verb == "meant" and any(said.startswith(d) for d in _DEGREES)
 
 
 def _changed(clause: Clause) -> bool:
@@ -198,6 +216,11 @@ _THINGS = frozenset({"it", "everything", "nothing", "that", "this", "which"})
 _WE_OUTCOME = RULES.word_list("we_outcome")
 _EFFORT = RULES.word_list("effort")
 _REFLECTION = RULES.word_list("reflection")
+_PHRASAL_DEEDS = RULES.word_list("phrasal_deed")
+_ABSENCE = frozenset({"no", "zero", "fewer", "only", "not"})
+"""Words after "we had" that make it an outcome: a count of what is left, or what is gone."""
+_DEGREES = ("a lot", "so much", "the world", "a great deal", "everything to")
+"""What "it meant" is followed by when it is a feeling, not a consequence."""
 _PARTICIPLES = frozenset({"been", "gone", "done", "seen", "given", "taken", "made", "told", "sent"})
 
 

@@ -1,0 +1,55 @@
+"""star_structure on shapes eval_dev3.yaml found missing: a particle that makes a stative verb a
+deed, "we had no…" as an outcome, a landing told before its back-story, and a feeling verdict
+("it meant a lot") that is not an outcome (issue 8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from audio.transcript import Transcript
+from simulator.checks import REGISTRY, CheckContext
+from simulator.profile import Profile
+
+
+def star(text: str) -> str:
+    check = REGISTRY["star_structure"]
+    ctx = CheckContext(Transcript.from_text(text), Profile())
+    return check.func(ctx, check.params.model_validate({})).status
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "worked through" is a deed, though "worked" alone is scene.
+        "Our invoice backlog had grown to three hundred items over the summer. I worked through "
+        "them one supplier at a time. Every supplier was paid by the end of the month.",
+        "The report kept showing the wrong totals and nobody knew why. I figured out that two "
+        "sheets used different dates. The totals matched the ledger the next day.",
+        # A count of what is left, after the action.
+        "Customers kept phoning about missing parcels every Monday. I added a tracking text to "
+        "every dispatch. After that we had no calls about parcels for a month.",
+        # The landing first, then the back-story in the simple past.
+        "We ended up signing the supplier for two years. Their first quote was far over budget, "
+        "so I benchmarked three rivals and took the numbers back to them.",
+    ],
+)
+def test_outcomes_in_these_shapes_pass(text: str) -> None:
+    assert star(text) == "pass"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A feeling about the story in place of its outcome.
+        "Our new hire was struggling with the rota software at the care home. I sat with him for "
+        "an hour and went through it screen by screen. It meant so much to me.",
+        "Our new hire was struggling with the rota software at the care home. I sat with him for "
+        "an hour and went through it screen by screen. That felt great.",
+        # "worked" with no particle is still scene, and the story has no outcome.
+        "At my last job the warehouse worked nights. I worked there for two years.",
+        # "we had" with a scene object, after the action, is not an outcome.
+        "The team was short before the audit. I rebuilt the checklist. We had two auditors.",
+    ],
+)
+def test_no_outcome_in_these_shapes_fails(text: str) -> None:
+    assert star(text) == "fail"
