@@ -31,6 +31,9 @@ def star(text: str) -> str:
         # The landing first, then the back-story in the simple past.
         "We ended up signing the supplier for two years. Their first quote was far over budget, "
         "so I benchmarked three rivals and took the numbers back to them.",
+        # "stayed on" is a deed; the outcome after it counts.
+        "Our payroll run failed on the last day of the month. I got the vendor on the phone and "
+        "stayed on it with them all afternoon. Everyone was paid by six.",
     ],
 )
 def test_outcomes_in_these_shapes_pass(text: str) -> None:
@@ -49,6 +52,12 @@ def test_outcomes_in_these_shapes_pass(text: str) -> None:
         "At my last job the warehouse worked nights. I worked there for two years.",
         # "we had" with a scene object, after the action, is not an outcome.
         "The team was short before the audit. I rebuilt the checklist. We had two auditors.",
+        # A "before" clause says when the action happened, not what came of it.
+        "I rewrote the pricing page for our launch. I published it before legal checked the "
+        "wording.",
+        # A number inside a lesson is not a measured change.
+        "I ran a survey of our members and sent it to everyone. It taught me that a ten percent "
+        "response rate is normal.",
     ],
 )
 def test_no_outcome_in_these_shapes_fails(text: str) -> None:

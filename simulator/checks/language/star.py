@@ -51,7 +51,12 @@ def star_parts(doc: Doc) -> dict[str, list[Hit]]:
         # "We ended up with a unanimous vote, after weeks… The team was split, so I…": a
         # landing marker is the outcome wherever it is told.
         results += [h for h in RULES.find(doc, "landing") if h.start < acted]
-    results = sorted(results + RULES.find(doc, "change"), key=lambda h: h.start)
+    # A measured change inside a lesson or a condition ("it taught me that 99 percent accuracy
+    # is a warning sign") is not the story's outcome.
+    changes = [
+        h for h in RULES.find(doc, "change") if not _unreal(told, h) and not _reflects(told, h)
+    ]
+    results = sorted(results + changes, key=lambda h: h.start)
     situation = RULES.find(doc, "situation")
     if not situation and actions:
         situation = _context_before(doc, actions[0]) or _opening(doc, told, results)
@@ -83,6 +88,8 @@ def _is_outcome(clause: Clause) -> bool:
     state, or "we" with an outcome verb; not a wish, a condition, an effort or a reflection."""
     if clause.intro in _UNREAL or clause.subject is None or clause.tense is Tense.OTHER:
         return False
+    if clause.intro == "before":
+        return False  # "I started before anyone reviewed it": when it happened, not what came of it
     if any(word in _REFLECTION for word in clause.words):
         return False
     if clause.subject is Subject.WE:
@@ -140,6 +147,13 @@ def _is_step(told: list[Clause], at: int) -> bool:
     later = [c for c in told[at + 1 :] if c.sentence == here.sentence]
     acts = [c for c in later if c.subject is Subject.SPEAKER and _is_action(c)]
     return bool(acts) and not any(_is_outcome(c) for c in later)
+
+
+def _reflects(told: list[Clause], hit: Hit) -> bool:
+    """True when HIT sits in a lesson or feeling clause ("it taught me that…")."""
+    return any(
+        c.start <= hit.start < c.end + 1 and any(w in _REFLECTION for w in c.words) for c in told
+    )
 
 
 def _acted_on(told: list[Clause], hit: Hit) -> bool:
