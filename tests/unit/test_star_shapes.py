@@ -34,6 +34,16 @@ def star(text: str) -> str:
         # "stayed on" is a deed; the outcome after it counts.
         "Our payroll run failed on the last day of the month. I got the vendor on the phone and "
         "stayed on it with them all afternoon. Everyone was paid by six.",
+        # "was able to", "we managed to", "could … after that": what the action made possible.
+        "The shared drive kept filling up every Friday. I archived the old project folders to "
+        "cold storage. The designers were able to save their files again.",
+        "Our venue cancelled a week before the conference. I rang every hotel in town and "
+        "booked the one with a free hall. We managed to hold it on the original date.",
+        "Deploys needed a manual sign off from two people. I wrote an automated check for the "
+        "things they looked at. We could deploy on our own after that.",
+        # "only" between the speaker and the verb is still the speaker acting.
+        "I drafted the tender response but I only costed the first year. The client picked a "
+        "rival bid.",
     ],
 )
 def test_outcomes_in_these_shapes_pass(text: str) -> None:
@@ -58,6 +68,14 @@ def test_outcomes_in_these_shapes_pass(text: str) -> None:
         # A number inside a lesson is not a measured change.
         "I ran a survey of our members and sent it to everyone. It taught me that a ten percent "
         "response rate is normal.",
+        # The speaker's opinion of the outcome, not the outcome.
+        "The printer queue kept jamming before every board meeting. I set up a second printer "
+        "for the board packs. I believe it made a big difference.",
+        "The printer queue kept jamming before every board meeting. I set up a second printer "
+        "for the board packs. I'd like to think it helped.",
+        # "could" with no time after the action is a hypothetical.
+        "Deploys needed a manual sign off from two people. I wrote an automated check. We "
+        "could deploy on our own.",
     ],
 )
 def test_no_outcome_in_these_shapes_fails(text: str) -> None:

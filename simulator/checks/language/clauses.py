@@ -126,7 +126,7 @@ NOT_SUBJECT = frozenset(
 FILLERS = frozenset(
     """um uh uhh er erm ah oh well like basically actually really just also then finally
     eventually quickly soon immediately even once first still all both never ever later always
-    right literally honestly ultimately instead""".split()
+    right literally honestly ultimately instead only""".split()
 )
 """Words that may sit between a subject and its verb ("he actually became", "they all passed")."""
 _WORD = re.compile(r"[^ ]+")

@@ -40,11 +40,15 @@ def star_parts(doc: Doc) -> dict[str, list[Hit]]:
     results: list[Hit] = []
     if deeds:
         acted = deeds[0].end
-        outcomes = [c for i, c in enumerate(told) if _is_outcome(c) and not _is_step(told, i)]
+        outcomes = [
+            c
+            for i, c in enumerate(told)
+            if _is_outcome(c, _next_in_sentence(told, i)) and not _is_step(told, i)
+        ]
         results = [c.hit(doc) for c in outcomes if c.start >= acted]
         before = [c.hit(doc) for c in outcomes if c.start < acted]
         for hit in RULES.find(doc, "result"):
-            if _unreal(told, hit) or _acted_on(told, hit):
+            if _unreal(told, hit) or _acted_on(told, hit) or _opined(told, hit):
                 continue
             (results if hit.start >= acted else before).append(hit)
         results += [h for h in before if _told_first(told, h, acted)]
@@ -54,7 +58,9 @@ def star_parts(doc: Doc) -> dict[str, list[Hit]]:
     # A measured change inside a lesson or a condition ("it taught me that 99 percent accuracy
     # is a warning sign") is not the story's outcome.
     changes = [
-        h for h in RULES.find(doc, "change") if not _unreal(told, h) and not _reflects(told, h)
+        h
+        for h in RULES.find(doc, "change")
+        if not (_unreal(told, h) or _reflects(told, h) or _opined(told, h))
     ]
     results = sorted(results + changes, key=lambda h: h.start)
     situation = RULES.find(doc, "situation")
@@ -83,14 +89,16 @@ def _is_action(clause: Clause) -> bool:
     )
 
 
-def _is_outcome(clause: Clause) -> bool:
+def _is_outcome(clause: Clause, following: Clause | None = None) -> bool:
     """A clause that reports what happened: someone or something else in the past or a new
     state, or "we" with an outcome verb; not a wish, a condition, an effort or a reflection."""
-    if clause.intro in _UNREAL or clause.subject is None or clause.tense is Tense.OTHER:
+    if clause.intro in _UNREAL or clause.subject is None:
+        return False
+    if clause.tense is Tense.OTHER and not _could_since(clause, following):
         return False
     if clause.intro == "before":
         return False  # "I started before anyone reviewed it": when it happened, not what came of it
-    if any(word in _REFLECTION for word in clause.words):
+    if any(word in _REFLECTION for word in clause.words) or _opinion(clause):
         return False
     if clause.subject is Subject.WE:
         if clause.verb == "had":
@@ -99,6 +107,8 @@ def _is_outcome(clause: Clause) -> bool:
             return clause.rest[:1] in {("to",), *((w,) for w in _ABSENCE)}
         if clause.verb in _BE:
             return _changed(clause)  # "we were back online"; "we were a small team" is scene
+        if clause.verb == "managed":
+            return clause.rest[:1] == ("to",)  # "we managed to keep…"; "we managed it" is a deed
         return clause.verb in _WE_OUTCOME or clause.tense is not Tense.PAST
     if clause.subject is not Subject.OTHER:
         return False
@@ -110,6 +120,19 @@ def _is_outcome(clause: Clause) -> bool:
     ):
         return False
     return clause.verb not in _BE or _changed(clause)
+
+
+def _next_in_sentence(told: list[Clause], at: int) -> Clause | None:
+    following = told[at + 1] if at + 1 < len(told) else None
+    return following if following and following.sentence == told[at].sentence else None
+
+
+def _could_since(clause: Clause, following: Clause | None = None) -> bool:
+    """ "We could run it on every commit after that", "she could finally log in": a past ability
+    the action opened up, not a hypothetical. FOLLOWING is the next clause of the sentence (the
+    reader splits "…, after that" off)."""
+    tail = (following.intro, *following.words) if following and following.subject is None else ()
+    return clause.verb == "could" and bool(set(clause.words + tail) & _SINCE_WORDS)
 
 
 def _feeling_verdict(clause: Clause) -> bool:
@@ -147,6 +170,22 @@ def _is_step(told: list[Clause], at: int) -> bool:
     later = [c for c in told[at + 1 :] if c.sentence == here.sentence]
     acts = [c for c in later if c.subject is Subject.SPEAKER and _is_action(c)]
     return bool(acts) and not any(_is_outcome(c) for c in later)
+
+
+def _opined(told: list[Clause], hit: Hit) -> bool:
+    """True when HIT sits in the speaker's opinion ("I believe it made a real difference", "I'd
+    like to think it helped"): a hope about the outcome, not the outcome."""
+    return any(c.start <= hit.start < c.end + 1 and _opinion(c) for c in told)
+
+
+def _opinion(clause: Clause) -> bool:
+    """ "I believe it made…" (the clause reader takes "it made" as the subject and verb, so the
+    opinion sits before it) or "I'd like to think…" (the speaker, not in the past)."""
+    words = clause.words
+    if clause.subject is Subject.SPEAKER and clause.tense is not Tense.PAST:
+        return bool(set(words[: clause.verb_index + 3]) & _OPINION)
+    lead = words[: max(clause.verb_index, 0)]
+    return "i" in lead and bool(set(lead[lead.index("i") :]) & _OPINION)
 
 
 def _reflects(told: list[Clause], hit: Hit) -> bool:
@@ -217,7 +256,7 @@ _UNREAL = frozenset(
 _BE = frozenset({"was", "were", "is", "are"})
 _VERDICT_SUBJECTS = frozenset({"it", "that", "this"})
 _CHANGE_WORDS = frozenset(
-    "back now still no longer not never fixed gone stable happy happier calmer fine ready".split()
+    "back now still no longer not never fixed gone stable happy happier calmer fine ready able".split()
 )
 """Words after "was/were" that report a new state."""
 _TIME_ANCHORS = frozenset(
@@ -231,6 +270,9 @@ _WE_OUTCOME = RULES.word_list("we_outcome")
 _EFFORT = RULES.word_list("effort")
 _REFLECTION = RULES.word_list("reflection")
 _PHRASAL_DEEDS = RULES.word_list("phrasal_deed")
+_OPINION = RULES.word_list("opinion")
+_SINCE_WORDS = frozenset({"after", "since", "finally", "again", "afterwards", "now"})
+"""Words that make a "could" clause a past ability the action opened up."""
 _ABSENCE = frozenset({"no", "zero", "fewer", "only", "not"})
 """Words after "we had" that make it an outcome: a count of what is left, or what is gone."""
 _DEGREES = ("a lot", "so much", "the world", "a great deal", "everything to")
