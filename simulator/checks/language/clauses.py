@@ -82,6 +82,8 @@ CONJUNCTIONS = frozenset(
     whereas unless if whether since""".split()
 )
 """Words that open a new clause."""
+DEGREE_WORDS = frozenset({"much", "many", "far", "well", "little"})
+"""Words after which "so" is a degree ("so much", "so far"), not a conjunction."""
 COORDINATORS = frozenset({"", "and", "so", "but", "then"})
 """Openers of a main clause (the others open a subordinate one: "whether", "when"…)."""
 _TWO_WORD_INTROS = {
@@ -124,7 +126,7 @@ NOT_SUBJECT = frozenset(
 FILLERS = frozenset(
     """um uh uhh er erm ah oh well like basically actually really just also then finally
     eventually quickly soon immediately even once first still all both never ever later always
-    right literally honestly ultimately instead""".split()
+    right literally honestly ultimately instead only""".split()
 )
 """Words that may sit between a subject and its verb ("he actually became", "they all passed")."""
 _WORD = re.compile(r"[^ ]+")
@@ -211,6 +213,10 @@ def clauses(doc: Doc) -> list[Clause]:
             piece.append((word, start, end))  # "my manager and I": one subject
             i += 1
             continue
+        if word == "so" and next_word in DEGREE_WORDS:
+            piece.append((word, start, end))  # "it meant so much": a degree, not "so" = therefore
+            i += 1
+            continue
         if word in CONJUNCTIONS and (piece or not intro):
             flush(word)
             i += 1
@@ -250,7 +256,9 @@ def _comma_ends(doc: Doc) -> set[int]:
 def _read(piece: list[tuple[str, int, int]], intro: str, sentence: int) -> Clause:
     words = tuple(w for w, _, _ in piece)
     start, end = piece[0][1], piece[-1][2]
-    subject, subject_words, verb_index = _subject_and_verb(words)
+    # "After that we had no calls": the intro was a preposition, so "that" points back.
+    points_back = intro in PREPOSITIONS
+    subject, subject_words, verb_index = _subject_and_verb(words, points_back)
     verb = words[verb_index] if verb_index >= 0 else ""
     tense = _tense(words, verb_index) if verb_index >= 0 else Tense.OTHER
     return Clause(
@@ -258,18 +266,20 @@ def _read(piece: list[tuple[str, int, int]], intro: str, sentence: int) -> Claus
     )
 
 
-def _subject_and_verb(words: tuple[str, ...]) -> tuple[Subject | None, tuple[str, ...], int]:
+def _subject_and_verb(
+    words: tuple[str, ...], points_back: bool = False
+) -> tuple[Subject | None, tuple[str, ...], int]:
     """The clause's subject and the index of its verb: the first subject word or noun phrase
     that a verb follows, after any fronted phrase ("On race day the fireworks went off")."""
     for present_s in (False, True):
-        found = _first_subject_and_verb(words, present_s)
+        found = _first_subject_and_verb(words, present_s, points_back)
         if found[0] is not None:
             return found
     return None, (), -1
 
 
 def _first_subject_and_verb(
-    words: tuple[str, ...], present_s: bool
+    words: tuple[str, ...], present_s: bool, points_back: bool
 ) -> tuple[Subject | None, tuple[str, ...], int]:
     for v in range(1, len(words)):
         if not _is_verbish(words[v], present_s) or words[v - 1] in DETERMINERS:
@@ -285,11 +295,23 @@ def _first_subject_and_verb(
         if kind is None and head >= 1 and words[head - 1] in SPEAKER | WE | OTHER_PRONOUNS:
             # "I double booked myself": one unknown adverb between subject and verb.
             kind, first = _subject_at(words, head - 1)
-        if first > 0 and words[first - 1] in RELATIVES:
+        if (
+            first > 0
+            and words[first - 1] in RELATIVES
+            and not _demonstrative(words, first - 1, points_back)
+        ):
             continue  # "a meeting where everyone scored": describes, does not report
         if kind is not None:
             return kind, words[first : head + 1], v
     return None, (), -1
+
+
+def _demonstrative(words: tuple[str, ...], at: int, points_back: bool) -> bool:
+    """ "After that we had no calls", "from that day on I…": "that" after a preposition (in the
+    clause, or its intro when POINTS_BACK) points back; it does not open a relative clause."""
+    if words[at] != "that":
+        return False
+    return words[at - 1] in PREPOSITIONS if at >= 1 else points_back
 
 
 def _subject_at(words: tuple[str, ...], head: int) -> tuple[Subject | None, int]:

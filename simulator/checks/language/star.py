@@ -40,15 +40,29 @@ def star_parts(doc: Doc) -> dict[str, list[Hit]]:
     results: list[Hit] = []
     if deeds:
         acted = deeds[0].end
-        outcomes = [c for i, c in enumerate(told) if _is_outcome(c) and not _is_step(told, i)]
+        outcomes = [
+            c
+            for i, c in enumerate(told)
+            if _is_outcome(c, _next_in_sentence(told, i)) and not _is_step(told, i)
+        ]
         results = [c.hit(doc) for c in outcomes if c.start >= acted]
         before = [c.hit(doc) for c in outcomes if c.start < acted]
         for hit in RULES.find(doc, "result"):
-            if _unreal(told, hit) or _acted_on(told, hit):
+            if _unreal(told, hit) or _acted_on(told, hit) or _opined(told, hit):
                 continue
             (results if hit.start >= acted else before).append(hit)
         results += [h for h in before if _told_first(told, h, acted)]
-    results = sorted(results + RULES.find(doc, "change"), key=lambda h: h.start)
+        # "We ended up with a unanimous vote, after weeks… The team was split, so I…": a
+        # landing marker is the outcome wherever it is told.
+        results += [h for h in RULES.find(doc, "landing") if h.start < acted]
+    # A measured change inside a lesson or a condition ("it taught me that 99 percent accuracy
+    # is a warning sign") is not the story's outcome.
+    changes = [
+        h
+        for h in RULES.find(doc, "change")
+        if not (_unreal(told, h) or _reflects(told, h) or _opined(told, h))
+    ]
+    results = sorted(results + changes, key=lambda h: h.start)
     situation = RULES.find(doc, "situation")
     if not situation and actions:
         situation = _context_before(doc, actions[0]) or _opening(doc, told, results)
@@ -63,6 +77,8 @@ def _is_action(clause: Clause) -> bool:
         if clause.verb == "did":
             return clause.rest[:1] in {("a",), ("an",), ("the",)}  # "I did an audit"
         # "I was working at…", "I had a client…": the scene, not a deed.
+        if "_".join((clause.verb, *clause.rest[:1])) in _PHRASAL_DEEDS:
+            return True  # "I worked through them": a stative verb made a deed by its particle
         return clause.verb not in _STATIVE | _BE | {"had"} and clause.rest[:1] != ("not",)
     # "We migrated to a new CRM" may be the company; "my manager and I", "the two of us" is
     # the speaker acting.
@@ -73,27 +89,59 @@ def _is_action(clause: Clause) -> bool:
     )
 
 
-def _is_outcome(clause: Clause) -> bool:
+def _is_outcome(clause: Clause, following: Clause | None = None) -> bool:
     """A clause that reports what happened: someone or something else in the past or a new
     state, or "we" with an outcome verb; not a wish, a condition, an effort or a reflection."""
-    if clause.intro in _UNREAL or clause.subject is None or clause.tense is Tense.OTHER:
+    if clause.intro in _UNREAL or clause.subject is None:
         return False
-    if any(word in _REFLECTION for word in clause.words):
+    if clause.tense is Tense.OTHER and not _could_since(clause, following):
+        return False
+    if clause.intro == "before":
+        return False  # "I started before anyone reviewed it": when it happened, not what came of it
+    if any(word in _REFLECTION for word in clause.words) or _opinion(clause):
         return False
     if clause.subject is Subject.WE:
         if clause.verb == "had":
-            return clause.rest[:1] == ("to",)  # "we had to roll back"; "we had two roles" is scene
+            # "we had to roll back", "we had no uncovered shifts" (a problem gone); "we had two
+            # roles" is scene
+            return clause.rest[:1] in {("to",), *((w,) for w in _ABSENCE)}
         if clause.verb in _BE:
             return _changed(clause)  # "we were back online"; "we were a small team" is scene
+        if clause.verb == "managed":
+            return clause.rest[:1] == ("to",)  # "we managed to keep…"; "we managed it" is a deed
         return clause.verb in _WE_OUTCOME or clause.tense is not Tense.PAST
     if clause.subject is not Subject.OTHER:
         return False
     if clause.verb in _EFFORT and clause.subject_words[-1] not in _THINGS:
         return False  # "everyone pitched in" is effort; "everything worked again" is not
     # "It was close", "that was hard": a verdict on the story, not an outcome of it.
-    if clause.subject_words[-1] in _VERDICT_SUBJECTS and clause.verb in _BE:
+    if clause.subject_words[-1] in _VERDICT_SUBJECTS and (
+        clause.verb in _BE or _feeling_verdict(clause)
+    ):
         return False
     return clause.verb not in _BE or _changed(clause)
+
+
+def _next_in_sentence(told: list[Clause], at: int) -> Clause | None:
+    following = told[at + 1] if at + 1 < len(told) else None
+    return following if following and following.sentence == told[at].sentence else None
+
+
+def _could_since(clause: Clause, following: Clause | None = None) -> bool:
+    """ "We could run it on every commit after that", "she could finally log in": a past ability
+    the action opened up, not a hypothetical. FOLLOWING is the next clause of the sentence (the
+    reader splits "…, after that" off)."""
+    tail = (following.intro, *following.words) if following and following.subject is None else ()
+    return clause.verb == "could" and bool(set(clause.words + tail) & _SINCE_WORDS)
+
+
+def _feeling_verdict(clause: Clause) -> bool:
+    """ "It meant a lot", "that felt great": what the story meant to the speaker, not an outcome
+    ("that meant nobody waited" still is one)."""
+    if clause.verb == "felt":
+        return True
+    said = " ".join(clause.rest)
+    return clause.verb == "meant" and any(said.startswith(d) for d in _DEGREES)
 
 
 def _changed(clause: Clause) -> bool:
@@ -122,6 +170,29 @@ def _is_step(told: list[Clause], at: int) -> bool:
     later = [c for c in told[at + 1 :] if c.sentence == here.sentence]
     acts = [c for c in later if c.subject is Subject.SPEAKER and _is_action(c)]
     return bool(acts) and not any(_is_outcome(c) for c in later)
+
+
+def _opined(told: list[Clause], hit: Hit) -> bool:
+    """True when HIT sits in the speaker's opinion ("I believe it made a real difference", "I'd
+    like to think it helped"): a hope about the outcome, not the outcome."""
+    return any(c.start <= hit.start < c.end + 1 and _opinion(c) for c in told)
+
+
+def _opinion(clause: Clause) -> bool:
+    """ "I believe it made…" (the clause reader takes "it made" as the subject and verb, so the
+    opinion sits before it) or "I'd like to think…" (the speaker, not in the past)."""
+    words = clause.words
+    if clause.subject is Subject.SPEAKER and clause.tense is not Tense.PAST:
+        return bool(set(words[: clause.verb_index + 3]) & _OPINION)
+    lead = words[: max(clause.verb_index, 0)]
+    return "i" in lead and bool(set(lead[lead.index("i") :]) & _OPINION)
+
+
+def _reflects(told: list[Clause], hit: Hit) -> bool:
+    """True when HIT sits in a lesson or feeling clause ("it taught me that…")."""
+    return any(
+        c.start <= hit.start < c.end + 1 and any(w in _REFLECTION for w in c.words) for c in told
+    )
 
 
 def _acted_on(told: list[Clause], hit: Hit) -> bool:
@@ -185,7 +256,7 @@ _UNREAL = frozenset(
 _BE = frozenset({"was", "were", "is", "are"})
 _VERDICT_SUBJECTS = frozenset({"it", "that", "this"})
 _CHANGE_WORDS = frozenset(
-    "back now still no longer not never fixed gone stable happy happier calmer fine ready".split()
+    "back now still no longer not never fixed gone stable happy happier calmer fine ready able".split()
 )
 """Words after "was/were" that report a new state."""
 _TIME_ANCHORS = frozenset(
@@ -198,6 +269,14 @@ _THINGS = frozenset({"it", "everything", "nothing", "that", "this", "which"})
 _WE_OUTCOME = RULES.word_list("we_outcome")
 _EFFORT = RULES.word_list("effort")
 _REFLECTION = RULES.word_list("reflection")
+_PHRASAL_DEEDS = RULES.word_list("phrasal_deed")
+_OPINION = RULES.word_list("opinion")
+_SINCE_WORDS = frozenset({"after", "since", "finally", "again", "afterwards", "now"})
+"""Words that make a "could" clause a past ability the action opened up."""
+_ABSENCE = frozenset({"no", "zero", "fewer", "only", "not"})
+"""Words after "we had" that make it an outcome: a count of what is left, or what is gone."""
+_DEGREES = ("a lot", "so much", "the world", "a great deal", "everything to")
+"""What "it meant" is followed by when it is a feeling, not a consequence."""
 _PARTICIPLES = frozenset({"been", "gone", "done", "seen", "given", "taken", "made", "told", "sent"})
 
 
