@@ -1328,10 +1328,19 @@ class Store:
         except DamagedHistory:
             if not self.read_only:
                 raise
-        # A damaged takes table: the sessions themselves are still listed, without counts.
-        bare = sql.replace(_SUMMARY_SQL, _BARE_SUMMARY_SQL)
+        # A damaged takes table: the sessions themselves are still listed, without counts, so
+        # no session is hidden for having "no take" and none is filtered by how it was answered.
+        bare = f"SELECT * FROM ({_BARE_SUMMARY_SQL})"
+        bare_args: list[Any] = []
+        if scenario_id:
+            bare += " WHERE scenario_id = ?"
+            bare_args.append(scenario_id)
+        bare += " ORDER BY started_at DESC, id DESC"
+        if limit is not None:
+            bare += " LIMIT ?"
+            bare_args.append(limit)
         with self._locked(write=False) as conn:
-            return [_summary(row) for row in conn.execute(bare, args).fetchall()]
+            return [_summary(row) for row in conn.execute(bare, bare_args).fetchall()]
 
     def get_session(self, session_id: int) -> SessionDetail:
         """One session with every take, transcript and result (UserError if unknown)."""
@@ -1532,7 +1541,7 @@ LEFT JOIN rates ON rates.session_id = s.id
 
 # The sessions alone, for a history whose takes cannot be read.
 _BARE_SUMMARY_SQL = """
-SELECT s.*, 0 AS take_count, NULL AS passes, NULL AS fails FROM sessions s
+SELECT s.*, 0 AS take_count, NULL AS mode, NULL AS passes, NULL AS fails FROM sessions s
 """
 
 
@@ -1551,5 +1560,5 @@ def _summary(row: sqlite3.Row) -> SessionSummary:
         pass_rate=passes / (passes + fails) if passes + fails else None,
         engine=row["engine"],
         model=row["model"],
-        mode=row["mode"],
+        mode=row["mode"] or "",
     )
