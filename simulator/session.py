@@ -638,6 +638,8 @@ class _LiveAnswer:
         if cut_in is not None and practice.voice is not None:
             # Rendered now, so the line starts the moment it fires, not after synthesis.
             threading.Thread(target=self._prepare, name="cut-in-render", daemon=True).start()
+        self._closed = threading.Event()
+        """Set when the recording is over, however it ended: the hearing check stops."""
         self._watchdog = threading.Thread(target=self._watch_input, name="hearing", daemon=True)
         self._watchdog.start()
 
@@ -664,6 +666,9 @@ class _LiveAnswer:
 
     def close(self) -> None:
         """The recording is over: stop decoding, let a cut-in finish its line."""
+        # A recording that failed never sets STOP: the hearing check must end all the same.
+        self._closed.set()
+        self._watchdog.join(1)
         if self._captioner is not None:
             self._captioner.close()
         thread = self._voice_thread
@@ -730,7 +735,7 @@ class _LiveAnswer:
 
     def _watch_input(self) -> None:
         """Say "I can't hear you" once, early, when the input is silent or nothing arrives."""
-        while not self.stop.wait(0.2):
+        while not self.stop.wait(0.2) and not self._closed.is_set():
             elapsed = time.monotonic() - self._started
             with self._lock:
                 heard, loud = self._samples / 16000, self._loud

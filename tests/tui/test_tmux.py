@@ -17,8 +17,14 @@ from simulator.profile import Profile, load_profile
 MOCKCALL = Path(sys.executable).with_name("mockcall")
 
 
+_SOCKET = ["mockcall-tests"]
+"""The tmux server socket of the running test: each test gets a server of its own, so one test's
+server shutting down (after its last session ends) never races the next test's new session."""
+
+
 def tmux(*args: str) -> str:
-    result = subprocess.run(["tmux", *args], capture_output=True, text=True, timeout=30)
+    command = ["tmux", "-L", _SOCKET[0], *args]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -58,8 +64,9 @@ def session_name(mockcall_home: Path) -> Iterator[str]:
     assert shutil.which("tmux"), "tmux is needed for this test (make test installs it)"
     assert MOCKCALL.exists(), f"{MOCKCALL} missing: install the package (make setup)"
     name = f"mockcall-test-{mockcall_home.parent.name}"
+    _SOCKET[0] = name
     yield name
-    subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+    subprocess.run(["tmux", "-L", name, "kill-server"], capture_output=True)
 
 
 def test_real_app_shows_the_library_and_quits(mockcall_home: Path, session_name: str) -> None:
