@@ -58,3 +58,13 @@ def test_number_stretches_span_mangled_readings_and_loops() -> None:
 
 def test_a_stray_number_word_is_not_a_stretch() -> None:
     assert number_stretches(_words("I have one year of experience and two certificates")) == []
+
+
+def test_the_re_decode_mask_takes_away_every_way_to_write_a_digit_as_a_word() -> None:
+    from audio.verify import number_word_token_ids
+
+    texts = [" five", "Oh", " oh,", " double", " Triple", " to", " for", "ONE", " seven"]
+    kept = [" 5", "55", "-", " 0142", " again", " area", " code", " me", " often", "", " fiver"]
+    texts += kept
+    suppressed = {texts[i] for i in number_word_token_ids(texts)}
+    assert suppressed == set(texts) - set(kept)
