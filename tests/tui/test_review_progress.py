@@ -22,7 +22,6 @@ from simulator.tui.screens.results import ResultsScreen
 from simulator.tui.screens.review import ReviewScreen
 from simulator.tui.screens.session import SessionScreen
 from simulator.tui.screens.trends import TrendsScreen
-from tests.tui.conftest import SPOKEN_ANSWER
 from tests.tui.helpers import add_session, result, results_ready, timed, until, visible
 from tests.tui.test_review import FIRST_TRY, SECOND_TRY, answer_typed, seed
 
@@ -312,12 +311,19 @@ async def test_replay_from_the_selected_evidence(build_app: Callable[..., Mockca
         checklist = results.query_one("#checklist")
         # The fake model says word k at 0.2 + 0.3 k s; the name check quotes "Jordan Rivera".
         index = next(i for i, r in enumerate(checklist.results) if r.id == "says_name")  # type: ignore[attr-defined]
+        # The screen puts the first failed check in focus once it is drawn: let that settle,
+        # then pick the name check, so the key plays the check the user chose.
+        await pilot.pause()
         checklist.highlighted = index  # type: ignore[attr-defined]
+        await until(pilot, lambda: checklist.highlighted == index)  # type: ignore[attr-defined]
+        name = checklist.result_at(index)  # type: ignore[attr-defined]
+        transcript = results.report.transcript
+        # The quote "Jordan Rivera": played from the moment the answer's transcript says "Jordan".
+        jordan = next(w for w in transcript.words if w.text.strip() == "Jordan")
         await pilot.press("p")
         await until(pilot, lambda: len(played) == 1)
-        words = SPOKEN_ANSWER.split()
-        assert played[0][0] == audio
-        assert abs(played[0][1] - (0.2 + 0.3 * words.index("Jordan"))) < 1e-6
+        assert name.id == "says_name" and played[0][0] == audio
+        assert abs(played[0][1] - jordan.start) < 1e-6
 
         await pilot.press("f")
         await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
@@ -334,7 +340,9 @@ async def test_replay_from_the_selected_evidence(build_app: Callable[..., Mockca
         # The role check's evidence is 'Heard "Data Analyst"': played from "Data".
         assert "Data Analyst" in checks.results[index].evidence  # type: ignore[attr-defined]
         assert played[1][0] == audio
-        assert abs(played[1][1] - (0.2 + 0.3 * words.index("Data"))) < 1e-6
+        # The same take, read back from the history: "Data" at the time its transcript gives.
+        data = next(w for w in transcript.words if w.text.strip() == "Data")
+        assert abs(played[1][1] - data.start) < 1e-6
 
 
 async def test_export_where_and_how_the_user_asks(
