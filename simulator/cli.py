@@ -444,18 +444,11 @@ def _recover(store: Any) -> None:
 def _reading_store() -> Any:
     """The history for a command that only reads it: opened read-only (saying why) when the
     folder is read-only, the disk is full or the file is damaged."""
-    from simulator.store import HistoryBusy, Store
+    from simulator.store import open_history_or_read_only
 
-    try:
-        store = Store()
-    except HistoryBusy:
-        raise
-    except UserError as exc:
-        try:
-            store = Store(read_only=True)
-        except UserError:
-            raise exc from None
-        _warn(f"{exc}; reading it without writing")
+    store, problem = open_history_or_read_only()
+    if problem is not None:
+        _warn(f"{problem}; reading it without writing")
         return store
     try:
         _recover(store)

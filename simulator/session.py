@@ -278,7 +278,10 @@ class Practice:
                 self.store.interrupt_take(take_id)
                 return StepReport(step_index, self.prompt_text(step_index),
                                   Transcript.from_text(""), (), audio_path, take_id)  # fmt: skip
-            transcript = self._verified(audio_path, incremental.finish())
+            transcript = incremental.finish()
+            # Read the finished take once: the name/number check and the prosody both need it.
+            samples = _read_take(audio_path)
+            transcript = self._verified(audio_path if samples is None else samples, transcript)
         except KeyboardInterrupt:
             # Ctrl+C: the transcriber thread is stopped (a thread left inside CTranslate2 at
             # exit aborts the process) and the take kept with its audio, to transcribe later.
@@ -290,7 +293,7 @@ class Practice:
             incremental.cancel()
             self.store.abandon_take(take_id)
             raise
-        prosody = _measure_file(recording.path)
+        prosody = None if samples is None else _measure(samples)
         if live.cut_in_at is not None:
             recording = Recording(recording.path, recording.duration, recording.overflows, "cut_in")
         return self._grade_and_save(
@@ -559,18 +562,16 @@ def _measure(samples: Any) -> Prosody | None:
         return None
 
 
-def _measure_file(path: Path) -> Prosody | None:
-    """The same for a take on disk."""
-    from audio.dsp import read_audio
+def _read_take(path: Path) -> Any:
+    """A finished take's 16 kHz samples, or None when its file cannot be read back (coaching is
+    then skipped; the verification, if any, reports the problem itself)."""
     from audio.errors import AudioError
+    from audio.transcribe import load_audio
 
     try:
-        samples, rate = read_audio(path)
+        return load_audio(path)
     except AudioError:
         return None
-    if rate != 16000:
-        return None
-    return _measure(samples)
 
 
 __all__ = [

@@ -1545,6 +1545,21 @@ SELECT s.*, 0 AS take_count, NULL AS mode, NULL AS passes, NULL AS fails FROM se
 """
 
 
+def open_history_or_read_only() -> tuple[Store, UserError | None]:
+    """The history, and None; or, when it cannot be written (damaged, a read-only folder, a full
+    disk), the same history opened read-only with the reason, so what is readable can still be
+    reviewed. A busy history, or one that cannot be read at all, raises as opening it does."""
+    try:
+        return Store(), None
+    except HistoryBusy:
+        raise
+    except UserError as exc:
+        try:
+            return Store(read_only=True), exc
+        except UserError:
+            raise exc from None
+
+
 def _summary(row: sqlite3.Row) -> SessionSummary:
     passes, fails = row["passes"] or 0, row["fails"] or 0
     return SessionSummary(

@@ -266,18 +266,11 @@ def _open_history(notices: list[str]) -> Store:
     """The history, settled after a crash; a damaged or unwritable one is opened read-only
     (review what is readable) with a notice saying why."""
     from simulator.recovery import remove_leftovers
-    from simulator.store import HistoryBusy, Store
+    from simulator.store import open_history_or_read_only
 
-    try:
-        store = Store()
-    except HistoryBusy:
-        raise
-    except UserError as exc:
-        try:
-            store = Store(read_only=True)
-        except UserError:
-            raise exc from None
-        notices.append(f"{exc}. Review shows what can be read; nothing new is saved.")
+    store, problem = open_history_or_read_only()
+    if problem is not None:
+        notices.append(f"{problem}. Review shows what can be read; nothing new is saved.")
         return store
     remove_leftovers()
     store.recover_interrupted()
